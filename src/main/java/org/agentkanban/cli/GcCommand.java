@@ -1,0 +1,41 @@
+package org.agentkanban.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.agentkanban.service.BoardService;
+import org.agentkanban.service.GcResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(header = "Delete old events and logs of finished tasks.",
+    name = "gc", mixinStandardHelpOptions = true,
+    description = {"Delete old events and worker logs of finished (done or archived) tasks.",
+        "Each task keeps its 'created' event."})
+final class GcCommand extends BoardCommand {
+  @Option(names = "--event-retention", paramLabel = "<duration>", converter = Converters.DurationConverter.class,
+      defaultValue = "30d", description = "Keep events younger than this (default 30d).")
+  long eventRetentionMs;
+
+  @Option(names = "--log-retention", paramLabel = "<duration>", converter = Converters.DurationConverter.class,
+      defaultValue = "30d", description = "Keep logs younger than this (default 30d).")
+  long logRetentionMs;
+
+  GcCommand(CliContext ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(BoardService board, Output out) {
+    GcResult r = board.gc(eventRetentionMs, logRetentionMs);
+    if (out.json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("events_deleted", r.eventsDeleted());
+      doc.put("log_files_deleted", r.logFilesDeleted());
+      doc.put("log_bytes_deleted", r.logBytesDeleted());
+      out.document(doc);
+    } else {
+      out.line("Deleted " + r.eventsDeleted() + " events and " + r.logFilesDeleted() + " log files (" + r.logBytesDeleted() + " bytes).");
+    }
+    return ExitCode.OK;
+  }
+}

@@ -1,0 +1,299 @@
+package org.agentkanban.store.sqlite;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.agentkanban.domain.Clock;
+import org.agentkanban.domain.KanbanException;
+import org.agentkanban.store.BoardStore;
+import org.agentkanban.store.ReadTx;
+import org.agentkanban.store.StoreUnavailableException;
+import org.agentkanban.store.StoreUnavailableException.Cause;
+import org.agentkanban.store.WriteTx;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * A board in one SQLite file, used the way {@code sqlite-rules.md} says: WAL set once at creation
+ * and only verified afterwards; one writer connection per process, serialized by a lock, every
+ * write an explicit {@code BEGIN IMMEDIATE}; separate reader connections whose snapshots end as
+ * soon as the work does; the database files are never touched by Java I/O.
+ *
+ * <p>Why explicit {@code BEGIN IMMEDIATE} instead of JDBC's auto-commit off: sqlite-jdbc's
+ * {@code commit()} immediately begins the next transaction, so an idle writer in IMMEDIATE mode
+ * would hold the write lock forever. Both connections stay in auto-commit mode and we issue
+ * {@code BEGIN}/{@code COMMIT} ourselves.
+ */
+public final class SqliteStore implements BoardStore {
+  private final Path dbPath;
+  private final String url;
+  private final SqliteOptions options;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final BlockingQueue<Statements> idleReaders;
+  private final AtomicInteger readersOpen = new AtomicInteger();
+  private Statements writer;
+  private volatile boolean closed;
+
+  private SqliteStore(Path dbPath, SqliteOptions options) {
+    this.dbPath = dbPath;
+    this.url = "jdbc:sqlite:" + dbPath;
+    this.options = options;
+    this.idleReaders = new ArrayBlockingQueue<>(Math.max(1, options.readerPoolSize()));
+  }
+
+  /** Opens (and with {@code options.create()} creates) the board database at {@code dbPath}. */
+  public static SqliteStore open(Path dbPath, SqliteOptions options, Clock clock) {
+    Path db = dbPath.toAbsolutePath().normalize();
+    boolean exists = Files.exists(db);
+    if (!exists && !options.create()) {
+      throw KanbanException.notFound("no board database at " + db);
+    }
+    SqliteStore store = new SqliteStore(db, options);
+    try {
+      store.initialize(clock);
+      return store;
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  private void initialize(Clock clock) {
+    try {
+      Files.createDirectories(dbPath.getParent());
+    } catch (IOException e) {
+      throw new StoreUnavailableException(Cause.IO, "cannot create board directory " + dbPath.getParent() + ": " + e.getMessage(), e);
+    }
+    writeLock.lock();
+    try {
+      Statements w = writer();
+      int version = SqliteMigrations.currentVersion(w);
+      if (version == 0) {
+        createUnderInitLock(w, clock);
+      } else {
+        requireWal(w);
+        if (version < SqliteMigrations.latestVersion()) {
+          inWriteTransaction(w, () -> SqliteMigrations.migrate(w, dbPath.toString(), clock.now()));
+        } else if (version > SqliteMigrations.latestVersion()) {
+          SqliteMigrations.migrate(w, dbPath.toString(), clock.now()); // throws the explanation
+        }
+      }
+    } catch (SQLException e) {
+      throw translated(e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * A new (or never initialized) board: WAL is switched on here, once, before any table exists.
+   * The lock file (not a database file) keeps two processes from initializing at once.
+   */
+  private void createUnderInitLock(Statements w, Clock clock) throws SQLException {
+    Path lockFile = dbPath.resolveSibling(".init.lock");
+    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock ignored = ch.lock()) {
+      if (SqliteMigrations.currentVersion(w) == 0) {
+        String mode = journalMode(w);
+        if (!"wal".equals(mode)) {
+          w.exec("PRAGMA journal_mode=WAL");
+        }
+      }
+      requireWal(w);
+      inWriteTransaction(w, () -> SqliteMigrations.migrate(w, dbPath.toString(), clock.now()));
+    } catch (IOException e) {
+      throw new StoreUnavailableException(Cause.IO, "cannot lock " + lockFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String journalMode(Statements st) throws SQLException {
+    return Jdbc.one(st.get("PRAGMA journal_mode"), rs -> rs.getString(1)).orElse("");
+  }
+
+  private void requireWal(Statements st) throws SQLException {
+    String mode = journalMode(st);
+    if (!"wal".equalsIgnoreCase(mode)) {
+      // Never switch a live database's journal mode (sqlite-rules rule 6): refuse instead.
+      throw new StoreUnavailableException(Cause.UNUSABLE,
+          "board database " + dbPath + " is in journal mode '" + mode + "', not WAL; it was changed outside"
+              + " Agent Kanban. Stop every process using it and run 'kanban doctor'", null);
+    }
+  }
+
+  @FunctionalInterface
+  private interface SqlWork {
+    void run() throws SQLException;
+  }
+
+  private static void inWriteTransaction(Statements w, SqlWork work) throws SQLException {
+    w.exec("BEGIN IMMEDIATE");
+    try {
+      work.run();
+      w.exec("COMMIT");
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(w);
+      throw e;
+    }
+  }
+
+  private Statements writer() throws SQLException {
+    if (writer == null) {
+      writer = new Statements(connect());
+    }
+    return writer;
+  }
+
+  private Connection connect() throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout(options.busyTimeoutMs());
+    config.enforceForeignKeys(true);
+    config.setSynchronous(options.synchronousFull() ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    // No journal-mode setting here: it is set once at creation and only read afterwards.
+    return config.createConnection(url);
+  }
+
+  @Override
+  public <T> T write(Function<WriteTx, T> work) {
+    requireOpen();
+    writeLock.lock();
+    try {
+      Statements w = writer();
+      w.exec("BEGIN IMMEDIATE");
+      try {
+        T result = work.apply(new SqliteTx(w, true));
+        w.exec("COMMIT");
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(w);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw translated(e);
+    } catch (SqliteTx.SqlFailure e) {
+      throw translated(e.getCause());
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public <T> T read(Function<ReadTx, T> work) {
+    requireOpen();
+    Statements r = borrowReader();
+    boolean healthy = false;
+    try {
+      r.exec("BEGIN");
+      try {
+        T result = work.apply(new SqliteTx(r, false));
+        r.exec("COMMIT");
+        healthy = true;
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(r);
+        healthy = !(e instanceof SQLException || e instanceof SqliteTx.SqlFailure);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw translated(e);
+    } catch (SqliteTx.SqlFailure e) {
+      throw translated(e.getCause());
+    } finally {
+      returnReader(r, healthy);
+    }
+  }
+
+  private Statements borrowReader() {
+    Statements r = idleReaders.poll();
+    if (r != null) {
+      return r;
+    }
+    if (readersOpen.incrementAndGet() <= Math.max(1, options.readerPoolSize())) {
+      try {
+        Connection c = connect();
+        Statements st = new Statements(c);
+        st.exec("PRAGMA query_only = ON");
+        return st;
+      } catch (SQLException e) {
+        readersOpen.decrementAndGet();
+        throw translated(e);
+      }
+    }
+    readersOpen.decrementAndGet();
+    try {
+      return idleReaders.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KanbanException.unavailable("interrupted while waiting for a database reader", e);
+    }
+  }
+
+  private void returnReader(Statements r, boolean healthy) {
+    if (!healthy || closed || !idleReaders.offer(r)) {
+      // A reader that failed may hold a broken connection: replace it rather than reuse it.
+      readersOpen.decrementAndGet();
+      r.close();
+    }
+  }
+
+  private static void rollbackQuietly(Statements st) {
+    try {
+      st.exec("ROLLBACK");
+    } catch (SQLException ignored) {
+      // SQLite may already have rolled back (e.g. after an I/O error); the original error matters.
+    }
+  }
+
+  private RuntimeException translated(SQLException e) {
+    StoreUnavailableException unavailable = SqliteErrors.translate(e, dbPath.toString());
+    if (unavailable != null) {
+      return unavailable;
+    }
+    if (SqliteErrors.isConstraint(e)) {
+      return KanbanException.conflict("the change conflicts with the board's data (" + e.getMessage() + ")");
+    }
+    return new IllegalStateException("SQLite error on " + dbPath + ": " + e.getMessage(), e);
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("store for " + dbPath + " is closed");
+    }
+  }
+
+  public Path path() {
+    return dbPath;
+  }
+
+  @Override
+  public String location() {
+    return dbPath.toString();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Statements r;
+    while ((r = idleReaders.poll()) != null) {
+      r.close();
+    }
+    writeLock.lock();
+    try {
+      if (writer != null) {
+        writer.close();
+        writer = null;
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+}
