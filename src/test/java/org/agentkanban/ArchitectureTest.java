@@ -25,15 +25,19 @@ class ArchitectureTest {
         .layer("wire").definedBy("org.agentkanban.wire..")
         .layer("config").definedBy("org.agentkanban.config..")
         .layer("service").definedBy("org.agentkanban.service..")
+        .layer("api").definedBy("org.agentkanban.api..")
+        .layer("gateway").definedBy("org.agentkanban.gateway..")
         .layer("bench").definedBy("org.agentkanban.bench..")
         .layer("cli").definedBy("org.agentkanban.cli..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("service").mayOnlyBeAccessedByLayers("cli", "bench")
+        .whereLayer("gateway").mayOnlyBeAccessedByLayers("cli", "bench")
+        .whereLayer("api").mayOnlyBeAccessedByLayers("gateway", "cli", "bench")
+        .whereLayer("service").mayOnlyBeAccessedByLayers("api", "gateway", "cli", "bench")
         .whereLayer("sqlite").mayOnlyBeAccessedByLayers("cli", "bench")
-        .whereLayer("config").mayOnlyBeAccessedByLayers("service", "cli", "bench")
-        .whereLayer("wire").mayOnlyBeAccessedByLayers("service", "cli", "bench")
-        .whereLayer("store").mayOnlyBeAccessedByLayers("sqlite", "service", "cli", "bench")
+        .whereLayer("config").mayOnlyBeAccessedByLayers("service", "api", "gateway", "cli", "bench")
+        .whereLayer("wire").mayOnlyBeAccessedByLayers("service", "api", "gateway", "cli", "bench")
+        .whereLayer("store").mayOnlyBeAccessedByLayers("sqlite", "service", "api", "gateway", "cli", "bench")
         .check(MAIN);
   }
 

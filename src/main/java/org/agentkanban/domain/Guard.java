@@ -16,6 +16,7 @@ public enum Guard {
   NOT_DEPENDENCY_KIND("other kinds", f -> f.blockKind() != BlockKind.DEPENDENCY, f -> "the block kind is dependency"),
   BLOCK_LOOP("same block repeated", TaskFacts::blockLoop, f -> "the block does not repeat"),
   BREAKER_TRIPPED("retries exhausted", TaskFacts::breakerTripped, f -> "it has retries left"),
+  COOLDOWN("wait before retrying", TaskFacts::cooldown, f -> "no cooldown was asked for"),
   TRIAGE_REQUESTED("--triage", TaskFacts::triageRequested, f -> "triage was not requested"),
   SCHEDULED_IN_FUTURE("start time ahead", TaskFacts::scheduledInFuture, f -> "no start time ahead"),
   ALWAYS("", f -> true, f -> "");

@@ -4,10 +4,11 @@ package org.agentkanban.domain;
  * How a run ends, built only through the named constructors so an outcome always comes with the
  * fields that explain it (a crash has an error, a completion may have a summary).
  */
-public record RunEnd(RunOutcome outcome, String summary, String metadata, String error, Integer exitCode) {
+public record RunEnd(
+    RunOutcome outcome, String summary, String metadata, String error, Integer exitCode, boolean infrastructure) {
 
   private static RunEnd of(RunOutcome o, String summary, String metadata, String error, Integer exit) {
-    return new RunEnd(o, summary, metadata, TextRules.clipError(error), exit);
+    return new RunEnd(o, summary, metadata, TextRules.clipError(error), exit, false);
   }
 
   public static RunEnd completed(String summary, String metadataJson) {
@@ -49,6 +50,14 @@ public record RunEnd(RunOutcome outcome, String summary, String metadata, String
     return of(RunOutcome.SPAWN_FAILED, null, null, error, null);
   }
 
+  /**
+   * The host could not start the worker (no resources, a file system fault): not the task's fault,
+   * so it does not count toward the breaker (#114720).
+   */
+  public static RunEnd spawnFailedInfrastructure(String error) {
+    return new RunEnd(RunOutcome.SPAWN_FAILED, null, null, TextRules.clipError(error), null, true);
+  }
+
   public static RunEnd reclaimed(String reason) {
     return of(RunOutcome.RECLAIMED, null, null, reason, null);
   }
@@ -58,6 +67,7 @@ public record RunEnd(RunOutcome outcome, String summary, String metadata, String
   }
 
   public static RunEnd gaveUp(RunEnd failure) {
-    return of(RunOutcome.GAVE_UP, null, failure.metadata(), failure.error(), failure.exitCode());
+    return of(RunOutcome.GAVE_UP, null, failure.metadata(), failure.outcome().wire() + ": " + failure.error(),
+        failure.exitCode());
   }
 }

@@ -3,6 +3,7 @@ package org.agentkanban.domain;
 import static org.agentkanban.domain.Guard.ALWAYS;
 import static org.agentkanban.domain.Guard.BLOCK_LOOP;
 import static org.agentkanban.domain.Guard.BREAKER_TRIPPED;
+import static org.agentkanban.domain.Guard.COOLDOWN;
 import static org.agentkanban.domain.Guard.DEPENDENCY_KIND;
 import static org.agentkanban.domain.Guard.NOT_DEPENDENCY_KIND;
 import static org.agentkanban.domain.Guard.PARENTS_DONE;
@@ -51,6 +52,7 @@ public final class StateMachine {
     // The board's own promotions.
     row(Verb.PROMOTE_READY, TODO, REVIEW, PARENTS_DONE, RESUME_REVIEW);
     row(Verb.PROMOTE_READY, TODO, READY, PARENTS_DONE);
+    row(Verb.SCHEDULE_DUE, SCHEDULED, REVIEW, PARENTS_DONE, RESUME_REVIEW);
     row(Verb.SCHEDULE_DUE, SCHEDULED, READY, PARENTS_DONE);
     row(Verb.SCHEDULE_DUE, SCHEDULED, TODO, PARENTS_PENDING);
     row(Verb.DEPEND, READY, TODO, PARENTS_PENDING);
@@ -96,6 +98,7 @@ public final class StateMachine {
       row(v, RUNNING, READY, ALWAYS);
     }
     row(Verb.RUN_FAILED, RUNNING, BLOCKED, BREAKER_TRIPPED);
+    row(Verb.RUN_FAILED, RUNNING, SCHEDULED, COOLDOWN);
     row(Verb.RUN_FAILED, RUNNING, REVIEW, REVIEW_LANE);
     row(Verb.RUN_FAILED, RUNNING, READY, ALWAYS);
 

@@ -14,6 +14,7 @@ import java.util.List;
  * @param breakerTripped the failure being recorded exhausts the task's retries
  * @param triageRequested a new task asked to start in triage
  * @param scheduledInFuture a new or waiting task has a start time still ahead
+ * @param cooldown a failed run asks to wait before the next attempt (rate limit, infrastructure)
  */
 public record TaskFacts(
     Status status,
@@ -24,14 +25,15 @@ public record TaskFacts(
     boolean blockLoop,
     boolean breakerTripped,
     boolean triageRequested,
-    boolean scheduledInFuture) {
+    boolean scheduledInFuture,
+    boolean cooldown) {
 
   public TaskFacts {
     pendingParents = List.copyOf(pendingParents);
   }
 
   public static TaskFacts of(Status status) {
-    return new TaskFacts(status, List.of(), false, false, null, false, false, false, false);
+    return new TaskFacts(status, List.of(), false, false, null, false, false, false, false, false);
   }
 
   /** Facts of an existing task; parents and verb-specific facts are added with the withers. */
@@ -44,30 +46,34 @@ public record TaskFacts(
   }
 
   public TaskFacts withPendingParents(List<String> v) {
-    return new TaskFacts(status, v, resumeReview, reviewLane, blockKind, blockLoop, breakerTripped, triageRequested, scheduledInFuture);
+    return new TaskFacts(status, v, resumeReview, reviewLane, blockKind, blockLoop, breakerTripped, triageRequested, scheduledInFuture, cooldown);
   }
 
   public TaskFacts withResumeReview(boolean v) {
-    return new TaskFacts(status, pendingParents, v, reviewLane, blockKind, blockLoop, breakerTripped, triageRequested, scheduledInFuture);
+    return new TaskFacts(status, pendingParents, v, reviewLane, blockKind, blockLoop, breakerTripped, triageRequested, scheduledInFuture, cooldown);
   }
 
   public TaskFacts withReviewLane(boolean v) {
-    return new TaskFacts(status, pendingParents, resumeReview, v, blockKind, blockLoop, breakerTripped, triageRequested, scheduledInFuture);
+    return new TaskFacts(status, pendingParents, resumeReview, v, blockKind, blockLoop, breakerTripped, triageRequested, scheduledInFuture, cooldown);
   }
 
   public TaskFacts withBlock(BlockKind kind, boolean loop) {
-    return new TaskFacts(status, pendingParents, resumeReview, reviewLane, kind, loop, breakerTripped, triageRequested, scheduledInFuture);
+    return new TaskFacts(status, pendingParents, resumeReview, reviewLane, kind, loop, breakerTripped, triageRequested, scheduledInFuture, cooldown);
   }
 
   public TaskFacts withBreakerTripped(boolean v) {
-    return new TaskFacts(status, pendingParents, resumeReview, reviewLane, blockKind, blockLoop, v, triageRequested, scheduledInFuture);
+    return new TaskFacts(status, pendingParents, resumeReview, reviewLane, blockKind, blockLoop, v, triageRequested, scheduledInFuture, cooldown);
   }
 
   public TaskFacts withTriageRequested(boolean v) {
-    return new TaskFacts(status, pendingParents, resumeReview, reviewLane, blockKind, blockLoop, breakerTripped, v, scheduledInFuture);
+    return new TaskFacts(status, pendingParents, resumeReview, reviewLane, blockKind, blockLoop, breakerTripped, v, scheduledInFuture, cooldown);
+  }
+
+  public TaskFacts withCooldown(boolean v) {
+    return new TaskFacts(status, pendingParents, resumeReview, reviewLane, blockKind, blockLoop, breakerTripped, triageRequested, scheduledInFuture, v);
   }
 
   public TaskFacts withScheduledInFuture(boolean v) {
-    return new TaskFacts(status, pendingParents, resumeReview, reviewLane, blockKind, blockLoop, breakerTripped, triageRequested, v);
+    return new TaskFacts(status, pendingParents, resumeReview, reviewLane, blockKind, blockLoop, breakerTripped, triageRequested, v, cooldown);
   }
 }

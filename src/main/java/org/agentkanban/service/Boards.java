@@ -88,6 +88,12 @@ public final class Boards {
     return Files.isDirectory(home.boardDir(slug)) && stores.exists(target(slug));
   }
 
+  /** The board's default working directory from board.yaml (a worktree's repository), or null. */
+  public Path defaultWorkdir(String slug) {
+    String dir = BoardConfig.read(home.boardYaml(slug)).defaultWorkdir();
+    return dir == null ? null : Path.of(dir);
+  }
+
   public StoreTarget target(String slug) {
     BoardConfig config = BoardConfig.read(home.boardYaml(slug));
     return new StoreTarget(slug, home.boardDir(slug), config.store(), config.synchronousFull());

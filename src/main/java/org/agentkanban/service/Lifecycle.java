@@ -240,13 +240,18 @@ final class Lifecycle {
     return released;
   }
 
-  /** The dispatcher saw a lease run out with no live worker behind it: no blame, back in line. */
+  /** A lease ran out with no live worker behind it: no blame, back in line. */
   Task releaseExpiredLease(Change c, Task t, Run run) {
+    return release(c, t, run, "lease expired at " + run.leaseExpiresAt() + " without a heartbeat");
+  }
+
+  /** Releases a run whose worker is gone without blame (not a failure): back in line. */
+  Task release(Change c, Task t, Run run, String reason) {
     Status to = c.to(Verb.LEASE_EXPIRED, t, c.facts(t));
-    c.closeRun(run, RunEnd.reclaimed("lease expired at " + run.leaseExpiresAt() + " without a heartbeat"), false);
+    c.closeRun(run, RunEnd.reclaimed(reason), false);
     Task released = c.save(t.toBuilder().status(to).currentRunId(null));
     c.event(released, run.id(), EventKind.RECLAIMED,
-        mapOf("run_id", run.id(), "reason", "lease expired", "status", to.wire()));
+        mapOf("run_id", run.id(), "reason", reason, "status", to.wire()));
     return released;
   }
 
@@ -270,6 +275,15 @@ final class Lifecycle {
    * {@code gave_up}.
    */
   Task endRun(Change c, String taskId, long runId, RunEnd end) {
+    return endRun(c, taskId, runId, end, null);
+  }
+
+  /**
+   * As {@link #endRun(Change, String, long, RunEnd)}; with {@code retryAt}, a rate limit or an
+   * infrastructure failure parks the task in {@code scheduled} until then instead of making it
+   * ready at once.
+   */
+  Task endRun(Change c, String taskId, long runId, RunEnd end, Long retryAt) {
     Task t = c.load(taskId);
     if (t.currentRunId() == null || t.currentRunId() != runId) {
       throw KanbanException.conflict("run " + runId + " is no longer the current run of " + taskId);
@@ -277,9 +291,23 @@ final class Lifecycle {
     Run run = c.openRun(t);
     Task.Builder next = t.toBuilder();
     boolean tripped;
+    boolean cooldown = false;
     String budget;
     switch (end.outcome()) {
-      case CRASHED, TIMED_OUT, SPAWN_FAILED -> {
+      case SPAWN_FAILED -> {
+        if (end.infrastructure()) {
+          tripped = false;
+          cooldown = true;
+          budget = "infrastructure failures do not count";
+        } else {
+          int failures = t.consecutiveFailures() + 1;
+          int max = CircuitBreaker.effectiveMaxRetries(t, boardMaxRetries);
+          tripped = CircuitBreaker.tripsAfterFailure(failures, max);
+          budget = failures + " consecutive failures (max retries " + max + ")";
+          next.consecutiveFailures(failures).protocolViolations(0);
+        }
+      }
+      case CRASHED, TIMED_OUT -> {
         int failures = t.consecutiveFailures() + 1;
         int max = CircuitBreaker.effectiveMaxRetries(t, boardMaxRetries);
         tripped = CircuitBreaker.tripsAfterFailure(failures, max);
@@ -295,15 +323,20 @@ final class Lifecycle {
       case RATE_LIMITED -> {
         int requeues = c.tx.runCountSince(t.id(), RunOutcome.RATE_LIMITED, c.now - CircuitBreaker.RATE_LIMIT_WINDOW_MS) + 1;
         tripped = CircuitBreaker.tripsAfterRateLimit(requeues);
+        cooldown = true;
         budget = requeues + " rate-limit requeues within 6 hours";
       }
       default -> throw new IllegalArgumentException("endRun records failures only, not " + end.outcome());
     }
     next.lastFailureError(end.error());
-    Status to = c.to(Verb.RUN_FAILED, t, c.facts(t).withBreakerTripped(tripped));
+    boolean parked = cooldown && retryAt != null && retryAt > c.now;
+    Status to = c.to(Verb.RUN_FAILED, t, c.facts(t).withBreakerTripped(tripped).withCooldown(parked));
     c.closeRun(run, tripped ? RunEnd.gaveUp(end) : end, false);
     if (tripped) {
       next.blockReason("gave up: " + budget + "; last error: " + end.error()).blockKind(null);
+    }
+    if (to == Status.SCHEDULED) {
+      next.scheduledAt(retryAt);
     }
     Task after = c.save(next.status(to).currentRunId(null).resumeStatus(run.lane()));
     Map<String, Object> p = new LinkedHashMap<>();
@@ -311,6 +344,12 @@ final class Lifecycle {
     p.put("error", end.error());
     p.put("exit_code", end.exitCode());
     p.put("status", to.wire());
+    if (to == Status.SCHEDULED) {
+      p.put("retry_at", retryAt);
+    }
+    if (end.infrastructure()) {
+      p.put("infrastructure", true);
+    }
     c.event(after, runId, EventKind.valueOf(end.outcome().name()), p);
     if (tripped) {
       c.event(after, runId, EventKind.GAVE_UP, mapOf("trigger_outcome", end.outcome().wire(), "budget", budget));

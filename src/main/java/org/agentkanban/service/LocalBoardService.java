@@ -53,7 +53,7 @@ public final class LocalBoardService implements BoardService {
   private final Clock clock;
   private final BoardListener listener;
   private final ServiceSettings settings;
-  private final Lifecycle lifecycle;
+  final Lifecycle lifecycle;
 
   public LocalBoardService(String board, BoardStore store, BoardFiles files, Clock clock,
       BoardListener listener, ServiceSettings settings) {
@@ -75,10 +75,15 @@ public final class LocalBoardService implements BoardService {
     return store;
   }
 
+  /** The dispatcher's verbs on this board. */
+  public DispatchOperations dispatch() {
+    return new Dispatching(this);
+  }
+
   // ---- the write path --------------------------------------------------------------------
 
   @SuppressWarnings("unchecked")
-  private <T> T write(Actor actor, Function<Change, T> work) {
+  <T> T write(Actor actor, Function<Change, T> work) {
     List<Runnable> afterCommit = new ArrayList<>();
     Object result = store.write(tx -> {
       Change c = new Change(tx, clock.now(), actor, board, afterCommit, listener);
@@ -540,6 +545,13 @@ public final class LocalBoardService implements BoardService {
 
   @Override
   public TickResult tick() {
+    long now = clock.now();
+    boolean anythingDue = store.read(tx -> !tx.taskListDueScheduled(now, 1).isEmpty()
+        || tx.runListLeaseExpired(now, TICK_BATCH).stream().anyMatch(r -> r.workerPid() == null));
+    if (!anythingDue) {
+      // The gateway ticks on every wake-up: most find nothing due and must not take the write lock.
+      return new TickResult(List.of(), List.of());
+    }
     Actor board = Actor.person("kanban");
     return write(board, c -> {
       List<String> woken = new ArrayList<>();

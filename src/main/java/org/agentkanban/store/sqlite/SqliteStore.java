@@ -33,7 +33,7 @@ import org.sqlite.SQLiteConfig;
  * would hold the write lock forever. Both connections stay in auto-commit mode and we issue
  * {@code BEGIN}/{@code COMMIT} ourselves.
  */
-public final class SqliteStore implements BoardStore {
+public final class SqliteStore implements BoardStore, org.agentkanban.store.ChangeCounter {
   private final Path dbPath;
   private final String url;
   private final SqliteOptions options;
@@ -41,6 +41,7 @@ public final class SqliteStore implements BoardStore {
   private final BlockingQueue<Statements> idleReaders;
   private final AtomicInteger readersOpen = new AtomicInteger();
   private Statements writer;
+  private Statements watcher;
   private volatile boolean closed;
 
   private SqliteStore(Path dbPath, SqliteOptions options) {
@@ -270,6 +271,27 @@ public final class SqliteStore implements BoardStore {
     }
   }
 
+  /**
+   * {@code PRAGMA data_version} on a connection of its own: it changes when any other connection
+   * commits, including this store's writer. One pragma, no table read, no lasting read transaction.
+   */
+  @Override
+  public synchronized long changeCounter() {
+    requireOpen();
+    try {
+      if (watcher == null) {
+        watcher = new Statements(connect());
+      }
+      return Jdbc.longValue(watcher.get("PRAGMA data_version"));
+    } catch (SQLException e) {
+      if (watcher != null) {
+        watcher.close();
+        watcher = null;
+      }
+      throw translated(e);
+    }
+  }
+
   public Path path() {
     return dbPath;
   }
@@ -285,6 +307,12 @@ public final class SqliteStore implements BoardStore {
     Statements r;
     while ((r = idleReaders.poll()) != null) {
       r.close();
+    }
+    synchronized (this) {
+      if (watcher != null) {
+        watcher.close();
+        watcher = null;
+      }
     }
     writeLock.lock();
     try {

@@ -1,0 +1,140 @@
+package org.agentkanban.gateway;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.agentkanban.domain.Run;
+import org.agentkanban.service.BoardListener;
+import org.agentkanban.service.LocalBoardService;
+import org.agentkanban.store.ChangeCounter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One board inside a gateway: its service, and, when this gateway holds the board's dispatch lock,
+ * its dispatcher thread. The lock ({@code boards/<slug>/dispatch.lock}, never a database file) is
+ * held for the gateway's life, so a second gateway on the same board serves it but does not
+ * dispatch it, and says so.
+ */
+final class BoardRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BoardRuntime.class);
+
+  final String slug;
+  final LocalBoardService service;
+  private final ForwardingListener listener;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private Dispatcher dispatcher;
+  private Thread thread;
+  private long lastChangeCounter = Long.MIN_VALUE;
+  volatile String lastError;
+
+  /** Lets the service be built before the dispatcher it must wake exists. */
+  static final class ForwardingListener implements BoardListener {
+    volatile Dispatcher target;
+
+    @Override
+    public void changed() {
+      Dispatcher d = target;
+      if (d != null) {
+        d.wake();
+      }
+    }
+
+    @Override
+    public void runClosedUnderWorker(String taskId, Run closedRun) {
+      Dispatcher d = target;
+      if (d != null) {
+        d.runClosedUnderWorker(taskId, closedRun.id());
+      }
+    }
+  }
+
+  private BoardRuntime(String slug, LocalBoardService service, ForwardingListener listener, FileChannel channel, FileLock lock) {
+    this.slug = slug;
+    this.service = service;
+    this.listener = listener;
+    this.lockChannel = channel;
+    this.lock = lock;
+  }
+
+  static BoardRuntime open(String slug, java.util.function.Function<BoardListener, LocalBoardService> opener, Path boardDir) {
+    ForwardingListener listener = new ForwardingListener();
+    LocalBoardService service = opener.apply(listener);
+    FileChannel channel = null;
+    FileLock lock = null;
+    try {
+      channel = FileChannel.open(boardDir.resolve("dispatch.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lock = channel.tryLock();
+    } catch (IOException | OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      LOG.warn("board '{}' is dispatched by another gateway; this gateway serves its API only", slug);
+    }
+    return new BoardRuntime(slug, service, listener, channel, lock);
+  }
+
+  boolean dispatching() {
+    return lock != null;
+  }
+
+  void startDispatcher(Dispatcher.Wiring wiring) {
+    if (lock == null || dispatcher != null) {
+      return;
+    }
+    dispatcher = new Dispatcher(wiring);
+    listener.target = dispatcher;
+    thread = new Thread(dispatcher, "kanban-dispatch-" + slug);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  /** Wakes the dispatcher when another process committed to this board since the last look. */
+  void pollForOutsideChanges() {
+    if (dispatcher == null || !(service.store() instanceof ChangeCounter counter)) {
+      return;
+    }
+    long now = counter.changeCounter();
+    if (now != lastChangeCounter) {
+      lastChangeCounter = now;
+      dispatcher.wake();
+    }
+  }
+
+  void stopClaiming() {
+    if (dispatcher != null) {
+      dispatcher.stopClaiming();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (dispatcher != null) {
+      dispatcher.stop();
+      try {
+        thread.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    service.close();
+    try {
+      if (lock != null) {
+        lock.release();
+      }
+      if (lockChannel != null) {
+        lockChannel.close();
+      }
+    } catch (IOException ignored) {
+      // the lock dies with the process anyway
+    }
+  }
+}
