@@ -177,7 +177,12 @@ public final class RemoteBoardService implements BoardService {
   public BoardStats stats() {
     ResponseJson.Stats s = http.get(prefix + "/stats", ResponseJson.Stats.class, Map.of());
     Map<Status, Integer> byStatus = new LinkedHashMap<>();
-    s.byStatus().forEach((k, v) -> byStatus.put(Status.parse(k), v));
+    // The document lists every status; the service's map holds only those with tasks.
+    s.byStatus().forEach((k, v) -> {
+      if (v != 0) {
+        byStatus.put(Status.parse(k), v);
+      }
+    });
     Map<org.agentkanban.domain.RunOutcome, Integer> runs = new LinkedHashMap<>();
     s.runsByOutcome().forEach((k, v) -> runs.put(org.agentkanban.domain.RunOutcome.parse(k), v));
     return new BoardStats(s.board(), byStatus, s.byAssignee(), runs, s.oldestReadyAgeMs(), s.events(), s.now());

@@ -16,6 +16,8 @@ import org.agentkanban.testkit.TempHome;
 import org.agentkanban.service.ServiceSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.agentkanban.testkit.TestGateway;
+import org.agentkanban.testkit.TestHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -10,6 +10,8 @@ import org.agentkanban.service.LocalBoardService;
 import org.agentkanban.wire.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.agentkanban.testkit.TestGateway;
+import org.agentkanban.testkit.TestHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

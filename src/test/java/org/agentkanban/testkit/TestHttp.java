@@ -1,4 +1,4 @@
-package org.agentkanban.api;
+package org.agentkanban.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -14,26 +14,26 @@ import java.util.Map;
 import org.agentkanban.wire.Json;
 
 /** A small HTTP client for API tests: JSON in, status and JSON out. */
-final class TestHttp {
+public final class TestHttp {
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final Map<String, String> headers = new LinkedHashMap<>();
 
-  TestHttp(String base) {
+  public TestHttp(String base) {
     this.base = base;
   }
 
-  TestHttp bearer(String token) {
+  public TestHttp bearer(String token) {
     return header("Authorization", "Bearer " + token);
   }
 
   /** A worker's client: its run token with the run and task headers. */
-  TestHttp run(String token, long runId, String taskId) {
+  public TestHttp run(String token, long runId, String taskId) {
     return bearer(token).header("X-Kanban-Run", Long.toString(runId)).header("X-Kanban-Task", taskId);
   }
 
-  TestHttp header(String name, String value) {
+  public TestHttp header(String name, String value) {
     TestHttp copy = new TestHttp(base);
     copy.headers.putAll(headers);
     copy.headers.put(name, value);
@@ -41,8 +41,8 @@ final class TestHttp {
   }
 
   /** One answer: status, raw body, headers. */
-  record Reply(int status, String body, HttpHeaders headers) {
-    JsonNode json() {
+  public record Reply(int status, String body, HttpHeaders headers) {
+    public JsonNode json() {
       try {
         return Json.mapper().readTree(body);
       } catch (IOException e) {
@@ -50,11 +50,11 @@ final class TestHttp {
       }
     }
 
-    String errorCode() {
+    public String errorCode() {
       return json().path("error").path("code").asText();
     }
 
-    String errorMessage() {
+    public String errorMessage() {
       return json().path("error").path("message").asText();
     }
 
@@ -64,31 +64,31 @@ final class TestHttp {
     }
   }
 
-  Reply get(String path) {
+  public Reply get(String path) {
     return send("GET", path, HttpRequest.BodyPublishers.noBody(), null);
   }
 
-  Reply delete(String path) {
+  public Reply delete(String path) {
     return send("DELETE", path, HttpRequest.BodyPublishers.noBody(), null);
   }
 
-  Reply post(String path, String json) {
+  public Reply post(String path, String json) {
     return send("POST", path, HttpRequest.BodyPublishers.ofString(json), "application/json");
   }
 
-  Reply post(String path, Map<String, ?> body) {
+  public Reply post(String path, Map<String, ?> body) {
     return post(path, Json.write(body));
   }
 
-  Reply patch(String path, String json) {
+  public Reply patch(String path, String json) {
     return send("PATCH", path, HttpRequest.BodyPublishers.ofString(json), "application/json");
   }
 
-  Reply postBytes(String path, byte[] bytes, String contentType) {
+  public Reply postBytes(String path, byte[] bytes, String contentType) {
     return send("POST", path, HttpRequest.BodyPublishers.ofByteArray(bytes), contentType);
   }
 
-  Reply send(String method, String path, HttpRequest.BodyPublisher body, String contentType) {
+  public Reply send(String method, String path, HttpRequest.BodyPublisher body, String contentType) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
         .method(method, body);
     if (contentType != null) {

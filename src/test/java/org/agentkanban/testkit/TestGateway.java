@@ -1,6 +1,8 @@
-package org.agentkanban.api;
+package org.agentkanban.testkit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.agentkanban.api.ApiContext;
+import org.agentkanban.api.ApiServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -14,48 +16,47 @@ import org.agentkanban.service.BoardService;
 import org.agentkanban.service.Boards;
 import org.agentkanban.service.LocalBoardService;
 import org.agentkanban.service.RunTokens;
-import org.agentkanban.testkit.TempHome;
 
 /**
  * What a gateway gives the API, for tests: the boards of a {@link TempHome}, opened on first use
  * and kept open, a Prometheus registry, a settable health, and a real server on a free port.
  */
-final class TestGateway implements ApiContext, AutoCloseable {
-  final TempHome home;
-  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  final String adminToken = RunTokens.newToken().replace("kr_", "ka_");
-  final ApiServer server;
+public final class TestGateway implements ApiContext, AutoCloseable {
+  public final TempHome home;
+  public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  public final String adminToken = RunTokens.newToken().replace("kr_", "ka_");
+  public final ApiServer server;
   private final Map<String, LocalBoardService> open = new ConcurrentHashMap<>();
-  volatile Health health = new Health("healthy", 1L, "test", List.of());
+  public volatile Health health = new Health("healthy", 1L, "test", List.of());
 
-  TestGateway(Path dir) {
+  public TestGateway(Path dir) {
     this(new TempHome(dir), 1L << 20);
   }
 
-  TestGateway(TempHome home, long attachmentMaxBytes) {
+  public TestGateway(TempHome home, long attachmentMaxBytes) {
     this.home = home;
     this.server = new ApiServer(this, new ApiServer.Options("127.0.0.1", 0, adminToken, attachmentMaxBytes)).start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.port();
   }
 
   /** An HTTP client holding the admin token. */
-  TestHttp admin() {
+  public TestHttp admin() {
     return new TestHttp(url()).bearer(adminToken);
   }
 
   /** An HTTP client without any token. */
-  TestHttp anonymous() {
+  public TestHttp anonymous() {
     return new TestHttp(url());
   }
 
-  LocalBoardService local(String slug) {
+  public LocalBoardService local(String slug) {
     return (LocalBoardService) board(slug);
   }
 
-  double requests() {
+  public double requests() {
     return registry.find("kanban.api.requests").timers().stream().mapToDouble(t -> t.count()).sum();
   }
 
