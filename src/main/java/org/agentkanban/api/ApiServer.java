@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.agentkanban.domain.KanbanException;
 import org.agentkanban.domain.TextRules;
 import org.agentkanban.service.ServiceSettings;
 
@@ -150,7 +151,13 @@ public final class ApiServer {
       routes((method, path, handler, access) -> config.routes.addHttpHandler(method, path, handler, access));
       ApiErrors.install(config.routes);
     });
-    created.start(options.host(), options.port());
+    try {
+      created.start(options.host(), options.port());
+    } catch (RuntimeException e) {
+      created.stop();
+      throw KanbanException.unavailable("cannot serve the API on " + options.host() + ":" + options.port() + ": "
+          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+    }
     events.start();
     app = created;
     return this;

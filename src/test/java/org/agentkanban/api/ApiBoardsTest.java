@@ -94,4 +94,13 @@ class ApiBoardsTest {
     assertThatThrownBy(gateway.server::port).isInstanceOf(IllegalStateException.class);
     new ApiServer(gateway, ApiServer.Options.loopback(0, "t")).stop(); // stop before start is harmless
   }
+
+  @Test
+  void aPortInUseIsAClearUnavailableError() throws Exception {
+    try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      ApiServer second = new ApiServer(gateway, ApiServer.Options.loopback(taken.getLocalPort(), "t"));
+      assertThatThrownBy(second::start).isInstanceOf(org.agentkanban.domain.KanbanException.class)
+          .hasMessageContaining("cannot serve the API on 127.0.0.1:" + taken.getLocalPort());
+    }
+  }
 }

@@ -199,6 +199,19 @@ class ApiTasksTest {
   }
 
   @Test
+  void anUploadLargerThanAJsonBodyButUnderTheAttachmentLimitIsStored(@TempDir Path other) {
+    long limit = 8L << 20;
+    try (TestGateway big = new TestGateway(new org.agentkanban.testkit.TempHome(other), limit)) {
+      TestHttp http = big.admin();
+      String id = http.post(TASKS, Map.of("title", "big file")).json().path("task").path("id").asText();
+      byte[] bytes = new byte[(int) ApiServer.MAX_JSON_BODY_BYTES + 4096];
+      TestHttp.Reply up = http.postBytes(TASKS + "/" + id + "/attachments?name=big.bin", bytes, "application/octet-stream");
+      assertThat(up.status()).as(up.toString()).isEqualTo(201);
+      assertThat(up.json().path("size").asLong()).isEqualTo(bytes.length);
+    }
+  }
+
+  @Test
   void theRequestsOfAnotherBoardStayOnIt() {
     gateway.home.board("research").close();
     admin.post("/api/v1/boards/research/tasks", Map.of("title", "elsewhere"));
