@@ -111,7 +111,13 @@ final class EventStream {
       for (Stream s : streams) {
         byBoard.computeIfAbsent(s.board, b -> new ArrayList<>()).add(s);
       }
-      byBoard.forEach(this::feed);
+      byBoard.forEach((board, list) -> {
+        try {
+          feed(board, list);
+        } catch (RuntimeException e) {
+          LOG.warn("event stream of board '{}' failed this pass; the next pass retries", board, e);
+        }
+      });
       if (System.nanoTime() - lastPing > TimeUnit.MILLISECONDS.toNanos(PING_MS)) {
         lastPing = System.nanoTime();
         streams.forEach(s -> s.client.sendComment("ping"));
