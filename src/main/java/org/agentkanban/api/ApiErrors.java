@@ -19,7 +19,6 @@ import org.agentkanban.domain.ErrorKind;
 import org.agentkanban.domain.KanbanException;
 import org.agentkanban.wire.ErrorJson;
 import org.agentkanban.wire.Json;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -104,12 +103,6 @@ final class ApiErrors {
         Callback callback) {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.write(true, ByteBuffer.wrap(body(code, message)), callback);
-    }
-
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-      fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-      return ByteBuffer.wrap(body(status, reason));
     }
 
     private static byte[] body(int status, String message) {

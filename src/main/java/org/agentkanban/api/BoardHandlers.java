@@ -3,7 +3,6 @@ package org.agentkanban.api;
 import io.javalin.http.Context;
 import org.agentkanban.domain.BoardSlug;
 import org.agentkanban.service.BoardListener;
-import org.agentkanban.service.BoardService;
 import org.agentkanban.service.Boards;
 import org.agentkanban.wire.RequestJson;
 
@@ -27,9 +26,8 @@ final class BoardHandlers {
     String slug = BoardSlug.require(b.slug());
     Boards boards = context.boards();
     boolean existed = boards.exists(slug);
-    try (BoardService ignored = boards.create(slug, b.name(), b.description(), false, BoardListener.NONE)) {
-      // created (or it already existed); the gateway opens it when it is first used
-    }
+    // Created (or it already existed); the gateway opens it when it is first used.
+    boards.create(slug, b.name(), b.description(), false, BoardListener.NONE).close();
     Requests.json(ctx, existed ? 200 : 201, Documents.board(boards.show(slug)));
   }
 

@@ -179,6 +179,12 @@ class ApiBadRequestTest {
   }
 
   @Test
+  void aRequestJettyCannotParseIsAJsonError() throws IOException {
+    String answer = raw("GARBAGE\r\n\r\n");
+    assertThat(answer).startsWith("HTTP/1.1 400").contains("application/json").contains("\"error\"").doesNotContain("<html");
+  }
+
+  @Test
   void anUnexpectedFailureIs500WithAJsonErrorAndNoStackTrace() {
     gateway.health = null;
     TestHttp.Reply r = gateway.anonymous().get("/api/v1/health");
