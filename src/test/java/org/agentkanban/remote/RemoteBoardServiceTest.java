@@ -200,6 +200,21 @@ class RemoteBoardServiceTest {
     assertThatThrownBy(() -> worker.endRun(own, 1, null, self)).isInstanceOf(KanbanException.class);
   }
 
+  @Test
+  void answersWithoutAKnownCodeAreMappedByTheirStatus() {
+    GatewayHttp http = new GatewayHttp("http://127.0.0.1:1", java.util.Map.of());
+    byte[] unavailable = "{\"error\": {\"code\": \"unavailable\", \"message\": \"board is damaged\"}}".getBytes();
+    assertThat(http.error(503, unavailable).kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+    assertThat(http.error(503, unavailable).getMessage()).isEqualTo("board is damaged");
+    assertThat(http.error(413, "{\"error\": {\"code\": \"too_large\", \"message\": \"m\"}}".getBytes()).kind())
+        .isEqualTo(ErrorKind.INVALID_INPUT);
+    assertThat(http.error(401, "{\"error\": {\"code\": \"unauthorized\", \"message\": \"m\"}}".getBytes()).kind())
+        .isEqualTo(ErrorKind.REFUSED);
+    KanbanException proxy = http.error(502, "<html>Bad Gateway</html>".getBytes());
+    assertThat(proxy.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+    assertThat(proxy.getMessage()).isEqualTo("the gateway at http://127.0.0.1:1 answered HTTP 502");
+  }
+
   private interface Call {
     Object on(BoardService board);
   }
