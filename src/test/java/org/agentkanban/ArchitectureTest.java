@@ -16,6 +16,7 @@ class ArchitectureTest {
 
   @Test
   void layersDependDownwardOnly() {
+    // api and remote take store's query records (TaskQuery, TaskSort) because BoardService.list does.
     layeredArchitecture()
         .consideringOnlyDependenciesInLayers()
         .withOptionalLayers(true)
@@ -25,19 +26,21 @@ class ArchitectureTest {
         .layer("wire").definedBy("org.agentkanban.wire..")
         .layer("config").definedBy("org.agentkanban.config..")
         .layer("service").definedBy("org.agentkanban.service..")
-        .layer("api").definedBy("org.agentkanban.api..")
         .layer("gateway").definedBy("org.agentkanban.gateway..")
+        .layer("api").definedBy("org.agentkanban.api..")
+        .layer("remote").definedBy("org.agentkanban.remote..")
         .layer("bench").definedBy("org.agentkanban.bench..")
         .layer("cli").definedBy("org.agentkanban.cli..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("gateway").mayOnlyBeAccessedByLayers("cli", "bench")
+        .whereLayer("remote").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("api").mayOnlyBeAccessedByLayers("gateway", "cli", "bench")
-        .whereLayer("service").mayOnlyBeAccessedByLayers("api", "gateway", "cli", "bench")
-        .whereLayer("sqlite").mayOnlyBeAccessedByLayers("cli", "bench")
-        .whereLayer("config").mayOnlyBeAccessedByLayers("service", "api", "gateway", "cli", "bench")
-        .whereLayer("wire").mayOnlyBeAccessedByLayers("service", "api", "gateway", "cli", "bench")
-        .whereLayer("store").mayOnlyBeAccessedByLayers("sqlite", "service", "api", "gateway", "cli", "bench")
+        .whereLayer("gateway").mayOnlyBeAccessedByLayers("cli", "bench")
+        .whereLayer("service").mayOnlyBeAccessedByLayers("gateway", "api", "remote", "cli", "bench")
+        .whereLayer("sqlite").mayOnlyBeAccessedByLayers("gateway", "cli", "bench")
+        .whereLayer("config").mayOnlyBeAccessedByLayers("service", "gateway", "api", "remote", "cli", "bench")
+        .whereLayer("wire").mayOnlyBeAccessedByLayers("service", "gateway", "api", "remote", "cli", "bench")
+        .whereLayer("store").mayOnlyBeAccessedByLayers("sqlite", "service", "gateway", "api", "remote", "cli", "bench")
         .check(MAIN);
   }
 
@@ -52,6 +55,16 @@ class ArchitectureTest {
   @Test
   void packagesHaveNoCycles() {
     slices().matching("org.agentkanban.(**)").should().beFreeOfCycles().check(MAIN);
+  }
+
+  @Test
+  void theApiAndTheRemoteClientHoldNoRulesOrStorage() {
+    com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+        .that().resideInAnyPackage("org.agentkanban.api..", "org.agentkanban.remote..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.agentkanban.store.sqlite..")
+        .orShould().dependOnClassesThat().haveSimpleName("StateMachine")
+        .orShould().dependOnClassesThat().haveSimpleName("BoardStore")
+        .check(MAIN);
   }
 
   @Test

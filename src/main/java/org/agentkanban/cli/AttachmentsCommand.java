@@ -1,9 +1,7 @@
 package org.agentkanban.cli;
 
-import java.util.Map;
 import org.agentkanban.domain.TaskIds;
 import org.agentkanban.service.BoardService;
-import org.agentkanban.wire.AttachmentJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -26,8 +24,7 @@ final class AttachmentsCommand extends BoardCommand {
     var list = board.attachments(id);
     var dir = ctx.home().attachmentsDir(board.board()).resolve(id);
     if (out.json) {
-      out.document(Map.of("task_id", id, "attachments",
-          list.stream().map(a -> AttachmentJson.of(a, dir.resolve(a.storedName()).toString())).toList()));
+      out.document(org.agentkanban.api.Documents.attachments(id, list, a -> dir.resolve(a.storedName()).toString()));
     } else if (list.isEmpty()) {
       out.line("No attachments.");
     } else {

@@ -1,11 +1,11 @@
 package org.agentkanban.cli;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.agentkanban.domain.BoardSlug;
 import org.agentkanban.domain.Status;
+import org.agentkanban.remote.RemoteBoards;
 import org.agentkanban.service.BoardInfo;
 import org.agentkanban.service.BoardListener;
 import org.agentkanban.service.BoardService;
@@ -26,22 +26,8 @@ final class BoardsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  static Map<String, Object> document(BoardInfo b) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("slug", b.slug());
-    m.put("name", b.name());
-    m.put("description", b.description());
-    m.put("path", b.directory().toString());
-    m.put("current", b.current());
-    m.put("archived", b.archived());
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    if (!b.archived()) {
-      for (Status s : Status.values()) {
-        counts.put(s.wire(), b.counts().getOrDefault(s, 0));
-      }
-    }
-    m.put("counts", counts);
-    return m;
+  static org.agentkanban.wire.ResponseJson.Board document(BoardInfo b) {
+    return org.agentkanban.api.Documents.board(b);
   }
 
   abstract static class Base implements Callable<Integer> {
@@ -70,7 +56,7 @@ final class BoardsCommand implements Runnable {
       List<BoardInfo> boards = ctx.boards().list(all);
       Output out = out();
       if (json) {
-        out.document(Map.of("boards", boards.stream().map(BoardsCommand::document).toList()));
+        out.document(org.agentkanban.api.Documents.boards(boards));
       } else {
         for (BoardInfo b : boards) {
           int open = b.counts().entrySet().stream()
@@ -198,14 +184,14 @@ final class BoardsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      var where = ctx.boards().remove(slug, delete);
+      // A live gateway has the board open: it must close it before the directory goes.
+      var gateway = ctx.liveGateway();
+      var where = gateway.isPresent()
+          ? new RemoteBoards(gateway.get().url(), gateway.get().adminToken()).remove(slug, delete)
+          : ctx.boards().remove(slug, delete);
       Output out = out();
       if (json) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("slug", slug);
-        doc.put("deleted", delete);
-        doc.put("archived_to", where == null ? null : where.toString());
-        out.document(doc);
+        out.document(org.agentkanban.api.Documents.boardRemoved(slug, delete, where));
       } else {
         out.line(delete ? "Deleted board '" + slug + "'" : "Archived board '" + slug + "' to " + where);
       }

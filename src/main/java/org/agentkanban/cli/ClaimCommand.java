@@ -1,13 +1,10 @@
 package org.agentkanban.cli;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.agentkanban.domain.Durations;
 import org.agentkanban.domain.TaskIds;
 import org.agentkanban.service.BoardService;
 import org.agentkanban.service.Claim;
 import org.agentkanban.service.LocalBoardService;
-import org.agentkanban.wire.RunJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,11 +36,7 @@ final class ClaimCommand extends BoardCommand {
     long ttl = ttlMs == null ? LocalBoardService.LEASE_TTL_MS_DEFAULT : ttlMs;
     Claim c = board.claim(id, ttl, ctx.actor(null));
     if (out.json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("task", Documents.task(c.view()));
-      doc.put("run", RunJson.of(c.run()));
-      doc.put("run_token", c.runToken());
-      out.document(doc);
+      out.document(org.agentkanban.api.Documents.claimed(c));
     } else {
       out.line("Claimed " + id + " as run " + c.run().id() + " (lease " + Durations.format(ttl) + ", until "
           + out.time(c.run().leaseExpiresAt()) + ")");

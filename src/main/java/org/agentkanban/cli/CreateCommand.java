@@ -102,7 +102,7 @@ final class CreateCommand extends BoardCommand {
   int run(BoardService board, Output out) {
     CreateResult r = board.create(request);
     if (out.json) {
-      out.document(java.util.Map.of("created", r.created(), "task", Documents.task(r.view())));
+      out.document(org.agentkanban.api.Documents.created(r));
     } else {
       var t = r.view().task();
       if (r.created()) {

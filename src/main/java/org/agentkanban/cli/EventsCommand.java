@@ -1,7 +1,6 @@
 package org.agentkanban.cli;
 
 import java.util.List;
-import java.util.Map;
 import org.agentkanban.domain.Event;
 import org.agentkanban.domain.KanbanException;
 import org.agentkanban.domain.TaskIds;
@@ -56,8 +55,7 @@ final class EventsCommand extends BoardCommand {
     if (!follow) {
       List<Event> events = board.events(cursor, task, limit);
       if (out.json) {
-        long next = events.isEmpty() ? cursor : events.get(events.size() - 1).id();
-        out.document(Map.of("events", events.stream().map(EventJson::of).toList(), "next_after", next));
+        out.document(org.agentkanban.api.Documents.events(events, cursor));
       } else {
         events.forEach(e -> out.line(line(e, out)));
       }

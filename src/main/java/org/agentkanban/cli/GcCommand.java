@@ -1,7 +1,5 @@
 package org.agentkanban.cli;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.agentkanban.service.BoardService;
 import org.agentkanban.service.GcResult;
 import picocli.CommandLine.Command;
@@ -28,11 +26,7 @@ final class GcCommand extends BoardCommand {
   int run(BoardService board, Output out) {
     GcResult r = board.gc(eventRetentionMs, logRetentionMs);
     if (out.json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("events_deleted", r.eventsDeleted());
-      doc.put("log_files_deleted", r.logFilesDeleted());
-      doc.put("log_bytes_deleted", r.logBytesDeleted());
-      out.document(doc);
+      out.document(org.agentkanban.api.Documents.gc(r));
     } else {
       out.line("Deleted " + r.eventsDeleted() + " events and " + r.logFilesDeleted() + " log files (" + r.logBytesDeleted() + " bytes).");
     }

@@ -2,7 +2,6 @@ package org.agentkanban.cli;
 
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import org.agentkanban.domain.KanbanException;
 import org.agentkanban.domain.Status;
 import org.agentkanban.domain.Task;
@@ -58,8 +57,7 @@ final class ListCommand extends BoardCommand {
     List<TaskView> views = board.list(new TaskQuery(set, assignee == null ? null : assignee.toLowerCase(java.util.Locale.ROOT),
         tenant, archived, limit, sort));
     if (out.json) {
-      out.document(Map.of("board", board.board(), "count", views.size(),
-          "tasks", views.stream().map(Documents::task).toList()));
+      out.document(org.agentkanban.api.Documents.list(board.board(), views));
       return ExitCode.OK;
     }
     if (views.isEmpty()) {

@@ -1,13 +1,11 @@
 package org.agentkanban.cli;
 
 import java.util.List;
-import java.util.Map;
 import org.agentkanban.domain.Durations;
 import org.agentkanban.domain.KanbanException;
 import org.agentkanban.domain.Run;
 import org.agentkanban.domain.TaskIds;
 import org.agentkanban.service.BoardService;
-import org.agentkanban.wire.RunJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -36,7 +34,7 @@ final class RunsCommand extends BoardCommand {
   int run(BoardService board, Output out) {
     List<Run> runs = board.runs(id);
     if (out.json) {
-      out.document(Map.of("task_id", id, "runs", runs.stream().map(RunJson::of).toList()));
+      out.document(org.agentkanban.api.Documents.runs(id, runs));
     } else if (runs.isEmpty()) {
       out.line("No runs.");
     } else {

@@ -50,7 +50,7 @@ final class ShowCommand extends BoardCommand {
     if (context) {
       String doc = board.context(id);
       if (out.json) {
-        out.document(java.util.Map.of("task_id", id, "context", doc));
+        out.document(org.agentkanban.api.Documents.context(id, doc));
       } else {
         out.out.print(doc);
         out.out.flush();

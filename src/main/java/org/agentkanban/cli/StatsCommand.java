@@ -25,15 +25,7 @@ final class StatsCommand extends BoardCommand {
     Map<String, Integer> runs = new LinkedHashMap<>();
     s.runsByOutcome().forEach((k, v) -> runs.put(k.wire(), v));
     if (out.json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("board", s.board());
-      doc.put("by_status", byStatus);
-      doc.put("by_assignee", s.byAssignee());
-      doc.put("runs_by_outcome", runs);
-      doc.put("oldest_ready_age_ms", s.oldestReadyAgeMs());
-      doc.put("events", s.events());
-      doc.put("now", s.now());
-      out.document(doc);
+      out.document(org.agentkanban.api.Documents.stats(s));
       return ExitCode.OK;
     }
     out.line("Board " + s.board());

@@ -1,6 +1,5 @@
 package org.agentkanban.cli;
 
-import java.util.Map;
 import org.agentkanban.service.BoardService;
 import org.agentkanban.service.TickResult;
 import picocli.CommandLine.Command;
@@ -18,7 +17,7 @@ final class TickCommand extends BoardCommand {
   int run(BoardService board, Output out) {
     TickResult r = board.tick();
     if (out.json) {
-      out.document(Map.of("woken", r.woken(), "released", r.released()));
+      out.document(org.agentkanban.api.Documents.tick(r));
     } else {
       out.line("Woke " + r.woken().size() + " scheduled task(s), released " + r.released().size() + " expired lease(s).");
       r.woken().forEach(id -> out.line("  woke     " + id));

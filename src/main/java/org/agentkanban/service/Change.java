@@ -107,14 +107,42 @@ final class Change {
       problem = "the run token does not match run " + actor.runId() + " of " + t.id() + "; the " + verb + " was rejected";
     }
     if (problem != null) {
-      Map<String, Object> payload = new LinkedHashMap<>();
-      payload.put("verb", verb);
-      payload.put("run_id", actor.runId());
-      payload.put("current_run_id", t.currentRunId());
-      payload.put("status", t.status().wire());
-      throw new StaleWrite(problem,
-          new Event(0, t.id(), actor.runId(), EventKind.STALE_WRITE_REJECTED, actor.name(), Json.object(payload), now));
+      throw stale(problem, t, verb);
     }
+  }
+
+  /**
+   * Fencing for the verbs a worker may also use beyond its own task (create, link, a comment on
+   * another task): the actor's run must still be the current open run of the task it belongs to,
+   * so a reclaimed or timed-out worker cannot add work either. Must be called before any write.
+   */
+  void fenceRun(String verb) {
+    if (!actor.isFenced()) {
+      return;
+    }
+    Run run = tx.runGet(actor.runId()).orElse(null);
+    if (run == null) {
+      throw stale("run " + actor.runId() + " does not exist on board '" + board + "'; the " + verb + " was rejected",
+          null, verb);
+    }
+    fence(load(run.taskId()), verb);
+  }
+
+  /** Whether the actor writes for a run of another task than {@code t}. */
+  boolean actsForAnotherTask(Task t) {
+    return actor.isFenced() && tx.runGet(actor.runId()).map(r -> !r.taskId().equals(t.id())).orElse(false);
+  }
+
+  private StaleWrite stale(String problem, Task t, String verb) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("verb", verb);
+    payload.put("run_id", actor.runId());
+    payload.put("current_run_id", t == null ? null : t.currentRunId());
+    payload.put("status", t == null ? null : t.status().wire());
+    // The event's run column references runs(id): a run id that never existed stays in the payload only.
+    Long runId = tx.runGet(actor.runId()).isPresent() ? actor.runId() : null;
+    return new StaleWrite(problem, new Event(0, t == null ? null : t.id(), runId, EventKind.STALE_WRITE_REJECTED,
+        actor.name(), Json.object(payload), now));
   }
 
   /** The status the verb leads to, or a refusal with the reason. */

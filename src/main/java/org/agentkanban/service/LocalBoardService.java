@@ -189,6 +189,7 @@ public final class LocalBoardService implements BoardService {
     List<String> parents = new ArrayList<>(new LinkedHashSet<>(r.parents()));
     parents.forEach(TaskIds::require);
     return write(r.actor(), c -> {
+      c.fenceRun("create");
       if (key != null) {
         var existing = c.tx.taskIdByDedupeSlot(key);
         if (existing.isPresent()) {
@@ -334,6 +335,7 @@ public final class LocalBoardService implements BoardService {
       throw KanbanException.refused("cannot link " + parentId + " to itself: a task cannot depend on itself");
     }
     return writeTask(actor, c -> {
+      c.fenceRun("link");
       c.load(parentId);
       Task child = c.load(childId);
       if (c.tx.linkParents(childId).stream().anyMatch(l -> l.parentId().equals(parentId))) {
@@ -361,6 +363,7 @@ public final class LocalBoardService implements BoardService {
     TaskIds.require(parentId);
     TaskIds.require(childId);
     return writeTask(actor, c -> {
+      c.fenceRun("unlink");
       Task child = c.load(childId);
       if (!c.tx.linkDelete(parentId, childId)) {
         throw KanbanException.notFound("no link " + parentId + " -> " + childId + " on board '" + board + "'");
@@ -382,7 +385,12 @@ public final class LocalBoardService implements BoardService {
     String text = TextRules.comment(body);
     return write(actor, c -> {
       Task t = c.load(taskId);
-      c.fence(t, "comment");
+      // A worker may comment on other tasks too, as long as its own run is still current.
+      if (c.actsForAnotherTask(t)) {
+        c.fenceRun("comment");
+      } else {
+        c.fence(t, "comment");
+      }
       Comment comment = new Comment(0, t.id(), actor.name(), text, c.now);
       long id = c.tx.commentInsert(comment);
       c.event(t, actor.runId(), EventKind.COMMENTED, Map.of("comment_id", id, "length", text.length()));

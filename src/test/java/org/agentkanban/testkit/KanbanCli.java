@@ -196,6 +196,37 @@ public final class KanbanCli {
     }
   }
 
+  private static volatile Path launcherDir;
+
+  /**
+   * A directory holding an executable {@code kanban} that runs the CLI from the test class path:
+   * put it on a worker's PATH (gateway option launcherDir) so workers can report back.
+   */
+  public static Path launcherDir() {
+    if (launcherDir != null) {
+      return launcherDir;
+    }
+    synchronized (NATIVE_LOCK) {
+      if (launcherDir == null) {
+        try {
+          Path dir = Files.createTempDirectory("kanban-test-launcher");
+          StringBuilder script = new StringBuilder("#!/bin/sh\nexec");
+          for (String part : command()) {
+            script.append(" '").append(part.replace("'", "'\\''")).append("'");
+          }
+          script.append(" \"$@\"\n");
+          Path kanban = dir.resolve("kanban");
+          Files.writeString(kanban, script.toString());
+          kanban.toFile().setExecutable(true);
+          launcherDir = dir;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return launcherDir;
+    }
+  }
+
   static InputStream empty() {
     return new ByteArrayInputStream(new byte[0]);
   }
