@@ -67,6 +67,10 @@ final class CliContext {
     return boards;
   }
 
+  long attachmentMaxBytes() {
+    return settings().attachmentMaxBytes();
+  }
+
   private ServiceSettings settings() {
     ServiceSettings defaults = ServiceSettings.defaults();
     String max = env.get(ENV_ATTACHMENT_MAX);

@@ -178,7 +178,7 @@ public final class Dispatcher implements Runnable {
     switch (ExitClassifier.classify(status)) {
       case CLEAN_EXIT -> {
         if (worker.completeOnExit) {
-          w.ops().completeRun(task, run, tail.isEmpty() ? "exited 0" : tail);
+          w.ops().completeRun(task, run, summaryOf(tail));
         } else {
           w.ops().endRun(task, run, RunEnd.protocolViolation("exited 0 without calling complete, block or "
               + "request-review" + lastOutput(tail)), null);
@@ -193,6 +193,19 @@ public final class Dispatcher implements Runnable {
       case CRASHED -> w.ops().endRun(task, run,
           RunEnd.crashed(status, ExitClassifier.describe(status) + lastOutput(tail)), null);
     }
+  }
+
+  /**
+   * A script's summary: its last line of output first (the conclusion, and what the completed
+   * event shows), then the tail of its output for the record.
+   */
+  static String summaryOf(String tail) {
+    if (tail.isEmpty()) {
+      return "exited 0 without output";
+    }
+    List<String> lines = tail.lines().filter(l -> !l.isBlank()).toList();
+    String last = lines.get(lines.size() - 1).strip();
+    return lines.size() == 1 ? last : last + "\n\noutput:\n" + tail;
   }
 
   private static String lastOutput(String tail) {
