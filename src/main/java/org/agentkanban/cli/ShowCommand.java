@@ -103,6 +103,7 @@ final class ShowCommand extends BoardCommand {
     if (t.currentRunId() != null) {
       out.line("  run        " + t.currentRunId());
     }
+    waitingReason(d).ifPresent(reason -> out.line("  waiting    " + reason));
     for (TaskDetail.Related p : d.parents()) {
       out.line("  parent     " + p.id() + " (" + p.status().wire() + ") " + p.title());
     }
@@ -138,6 +139,20 @@ final class ShowCommand extends BoardCommand {
         out.line("  " + EventsCommand.line(d.events().get(i), out));
       }
     }
+  }
+
+  /** Why a dispatchable task is not started, as the dispatcher last said (after its last change). */
+  static java.util.Optional<String> waitingReason(TaskDetail d) {
+    Task t = d.view().task();
+    if (t.status() != org.agentkanban.domain.Status.READY && t.status() != org.agentkanban.domain.Status.REVIEW) {
+      return java.util.Optional.empty();
+    }
+    return d.events().stream()
+        .filter(e -> e.kind() == org.agentkanban.domain.EventKind.DISPATCH_SKIPPED && e.createdAt() >= t.updatedAt())
+        .findFirst()
+        .map(e -> org.agentkanban.wire.Json.tree(e.payload()))
+        .filter(p -> p != null && p.has("reason"))
+        .map(p -> p.get("reason").asText());
   }
 
   static String runSummary(Run r) {

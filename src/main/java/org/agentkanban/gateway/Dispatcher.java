@@ -47,7 +47,15 @@ public final class Dispatcher implements Runnable {
   public record Wiring(
       String board, BoardService service, DispatchOperations ops, WorkerSupervisor supervisor,
       WorkerLauncher launcher, Workspaces workspaces, RunLogs logs, Supplier<KanbanConfig> config,
-      Supplier<String> gatewayUrl, Path home, Clock clock) {}
+      Supplier<String> gatewayUrl, Path home, Clock clock, DispatchMetrics metrics) {}
+
+  /** What the dispatcher measures. */
+  public interface DispatchMetrics {
+    DispatchMetrics NONE = (board, ms) -> {};
+
+    /** A worker started {@code readyForMs} after its task became ready. */
+    void spawned(String board, long readyForMs);
+  }
 
   private record ExitNotice(WatchedWorker worker, Integer status) {}
 
@@ -333,7 +341,7 @@ public final class Dispatcher implements Runnable {
       }
       spawning.add(claim.run().id());
       try {
-        spawn(claim, a, config);
+        spawn(claim, a, config, t.updatedAt());
       } finally {
         spawning.remove(claim.run().id());
       }
@@ -349,7 +357,8 @@ public final class Dispatcher implements Runnable {
     w.ops().note(t.id(), null, EventKind.DISPATCH_SKIPPED, Map.of("reason", reason));
   }
 
-  private void spawn(Claim claim, AssigneeConfig a, KanbanConfig config) {
+  /** @param readySince when the task last changed before the claim: normally when it became ready */
+  private void spawn(Claim claim, AssigneeConfig a, KanbanConfig config, long readySince) {
     Task task = claim.view().task();
     Run run = claim.run();
     long now = w.clock().now();
@@ -402,6 +411,7 @@ public final class Dispatcher implements Runnable {
       return;
     }
     w.supervisor().watch(worker);
+    w.metrics().spawned(w.board(), Math.max(0, w.clock().now() - readySince));
     if (maxRuntime != null) {
       nextWakeAt = Math.min(nextWakeAt, now + maxRuntime);
     }

@@ -2,6 +2,7 @@ package org.agentkanban.gateway;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -69,6 +70,9 @@ public final class Gateway implements ApiContext, AutoCloseable {
   private final ApiStarter apiStarter;
   private final Map<String, BoardRuntime> runtimes = new ConcurrentHashMap<>();
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer dispatchLatency = Timer.builder("kanban_dispatch_latency")
+      .description("from a task becoming ready (or last changed) to its worker starting")
+      .publishPercentiles(0.5, 0.99).register(registry);
   private ConfigWatcher config;
   private WorkerSupervisor supervisor;
   private WorkerLauncher launcher;
@@ -174,7 +178,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
       Path defaultWorkdir = boards.defaultWorkdir(slug);
       rt.startDispatcher(new Dispatcher.Wiring(slug, rt.service, rt.service.dispatch(), supervisor, launcher,
           new Workspaces(home.workspacesDir(slug), defaultWorkdir), new RunLogs(home.logsDir(slug)), config,
-          () -> url, home.root(), clock));
+          () -> url, home.root(), clock, (board, ms) -> dispatchLatency.record(ms, TimeUnit.MILLISECONDS)));
     }
   }
 
@@ -214,6 +218,10 @@ public final class Gateway implements ApiContext, AutoCloseable {
           .description("tasks by status, all boards").register(registry);
     }
     Gauge.builder("kanban_wal_bytes", this, Gateway::walBytes).description("size of the boards' -wal files").register(registry);
+    for (org.agentkanban.domain.RunOutcome o : org.agentkanban.domain.RunOutcome.values()) {
+      Gauge.builder("kanban_runs", this, g -> g.countRuns(o)).tag("outcome", o.wire())
+          .description("finished runs by outcome, all boards").register(registry);
+    }
   }
 
   private double countTasks(Status s) {
@@ -221,6 +229,18 @@ public final class Gateway implements ApiContext, AutoCloseable {
     for (BoardRuntime rt : runtimes.values()) {
       try {
         n += rt.service.stats().byStatus().getOrDefault(s, 0);
+      } catch (RuntimeException e) {
+        // a sick board does not break the scrape
+      }
+    }
+    return n;
+  }
+
+  private double countRuns(org.agentkanban.domain.RunOutcome o) {
+    double n = 0;
+    for (BoardRuntime rt : runtimes.values()) {
+      try {
+        n += rt.service.stats().runsByOutcome().getOrDefault(o, 0);
       } catch (RuntimeException e) {
         // a sick board does not break the scrape
       }
