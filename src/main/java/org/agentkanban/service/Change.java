@@ -112,8 +112,24 @@ final class Change {
       payload.put("run_id", actor.runId());
       payload.put("current_run_id", t.currentRunId());
       payload.put("status", t.status().wire());
+      // The event links the run only if it is one of this task's runs: an unknown run id would break
+      // the foreign key (losing the record), and another task's run would take the record with it
+      // when that task is deleted. The payload keeps the id either way.
+      Long ownRun = tx.runGet(actor.runId()).filter(r -> r.taskId().equals(t.id())).map(Run::id).orElse(null);
       throw new StaleWrite(problem,
-          new Event(0, t.id(), actor.runId(), EventKind.STALE_WRITE_REJECTED, actor.name(), Json.object(payload), now));
+          new Event(0, t.id(), ownRun, EventKind.STALE_WRITE_REJECTED, actor.name(), Json.object(payload), now));
+    }
+  }
+
+  /**
+   * Fencing for the verbs people normally give (reclaim, archive, assign, edit, unblock, promote,
+   * reopen-review, attach-rm). A worker may give them for other tasks (an orchestrator does), but
+   * not for its own task once its run is no longer the current one: a reclaimed worker must not
+   * reclaim, archive or rewrite its successor's task.
+   */
+  void fenceOwnTask(Task t, String verb) {
+    if (actor.isFenced() && tx.runGet(actor.runId()).map(r -> r.taskId().equals(t.id())).orElse(false)) {
+      fence(t, verb);
     }
   }
 
