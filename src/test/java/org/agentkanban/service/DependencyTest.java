@@ -226,6 +226,79 @@ class DependencyTest extends BoardTestBase {
     assertThat(newEvents()).containsExactly(COMPLETED, PROMOTED);
   }
 
+  // ---- a running or reviewed task that gained an unfinished parent ------------------------------
+
+  /** A running child that was linked under an unfinished parent while it ran. */
+  private Claim runningChildOf(String parent, String child) {
+    Claim c = claim(child);
+    board.link(parent, child, ALICE);
+    assertThat(status(child)).isEqualTo(Status.RUNNING);
+    return c;
+  }
+
+  @Test
+  void linkingATaskInReviewUnderAnUnfinishedParentMakesItWaitAndReturnToReview() {
+    String parent = create("parent");
+    String child = create("child");
+    board.requestReview(child, null, null, null, ALICE);
+    forgetEvents();
+
+    assertThat(board.link(parent, child, ALICE).task().status()).isEqualTo(Status.TODO);
+    assertThat(newEvents()).containsExactly(LINKED, DEPENDENCY_WAIT);
+
+    board.complete(parent, null, null, false, ALICE);
+    assertThat(status(child)).isEqualTo(Status.REVIEW);
+  }
+
+  @Test
+  void aReclaimedTaskWithAnUnfinishedParentWaitsInsteadOfBecomingReady() {
+    String parent = create("parent");
+    String child = create("child");
+    runningChildOf(parent, child);
+
+    assertThat(board.reclaim(child, null, ALICE).task().status()).isEqualTo(Status.TODO);
+
+    board.complete(parent, null, null, false, ALICE);
+    assertThat(status(child)).isEqualTo(Status.READY);
+  }
+
+  @Test
+  void anExpiredLeaseOnATaskWithAnUnfinishedParentLetsItWait() {
+    String parent = create("parent");
+    String child = create("child");
+    runningChildOf(parent, child);
+
+    clock.advance(LEASE + 1);
+    board.tick();
+
+    assertThat(status(child)).isEqualTo(Status.TODO);
+  }
+
+  @Test
+  void aFailedRunOfATaskWithAnUnfinishedParentLetsItWait() {
+    String parent = create("parent");
+    String child = create("child");
+    Claim c = runningChildOf(parent, child);
+
+    Task t = board.endRun(child, c.run().id(), org.agentkanban.domain.RunEnd.crashed(1, "x"), GATEWAY).task();
+
+    assertThat(t.status()).isEqualTo(Status.TODO);
+    assertThat(t.consecutiveFailures()).isEqualTo(1);
+  }
+
+  @Test
+  void requestingReviewWithAnUnfinishedParentWaitsAndThenGoesToReview() {
+    String parent = create("parent");
+    String child = create("child");
+    Claim c = runningChildOf(parent, child);
+
+    assertThat(board.requestReview(child, "done, pending the parent", null, null, worker(c)).task().status())
+        .isEqualTo(Status.TODO);
+
+    board.complete(parent, null, null, false, ALICE);
+    assertThat(status(child)).isEqualTo(Status.REVIEW);
+  }
+
   @Test
   void aBlockedTaskLinkedUnderAnUnfinishedParentUnblocksIntoTodo() {
     String parent = create("parent");
