@@ -201,6 +201,34 @@ class BreakerTest extends BoardTestBase {
   }
 
   @Test
+  void promotingAGivenUpTaskGrantsExactlyOneMoreAttempt() {
+    String id = taskWithMaxRetries(0);
+    assertThat(fail(id, RunEnd.crashed(1, "x")).status()).isEqualTo(Status.BLOCKED);
+
+    Task promoted = board.promote(id, "one more try", ALICE).task();
+    assertThat(promoted.status()).isEqualTo(Status.READY);
+    assertThat(promoted.consecutiveFailures()).isEqualTo(1);
+    forgetEvents();
+
+    Task t = fail(id, RunEnd.crashed(1, "x"));
+    assertThat(t.status()).isEqualTo(Status.BLOCKED);
+    assertThat(t.consecutiveFailures()).isEqualTo(2);
+    assertThat(newEvents()).endsWith(CRASHED, GAVE_UP);
+  }
+
+  @Test
+  void unblockingAGivenUpTaskGrantsAFreshBudget() {
+    String id = taskWithMaxRetries(1);
+    fail(id, RunEnd.crashed(1, "x"));
+    assertThat(fail(id, RunEnd.crashed(1, "x")).status()).isEqualTo(Status.BLOCKED);
+
+    board.unblock(id, "fixed", ALICE);
+
+    assertThat(fail(id, RunEnd.crashed(1, "x")).status()).isEqualTo(Status.READY);
+    assertThat(fail(id, RunEnd.crashed(1, "x")).status()).isEqualTo(Status.BLOCKED);
+  }
+
+  @Test
   void anOperatorReclaimResetsTheBreaker() {
     String id = create("t");
     fail(id, RunEnd.crashed(1, "x"));
