@@ -16,6 +16,7 @@ import org.agentkanban.domain.RunEnd;
 import org.agentkanban.domain.RunOutcome;
 import org.agentkanban.domain.Status;
 import org.agentkanban.domain.Task;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class ReviewFlowTest extends BoardTestBase {
@@ -143,6 +144,29 @@ class ReviewFlowTest extends BoardTestBase {
     Claim review = claim(id);
 
     assertThat(board.requestChanges(id, "again", worker(review)).task().consecutiveFailures()).isEqualTo(1);
+  }
+
+  @Test
+  @Disabled("Open question: review_implementer = null means both 'implementer was unassigned' and 'no review in"
+      + " progress', so request-changes cannot tell and leaves the task with the reviewer")
+  void requestingChangesOnATaskWhoseImplementerWasUnassignedUnassignsIt() {
+    String id = create("nobody's");
+    board.requestReview(id, null, null, "reviewer", worker(claim(id)));
+    Claim review = claim(id);
+
+    assertThat(board.requestChanges(id, "again", worker(review)).task().assignee()).isNull();
+  }
+
+  @Test
+  @Disabled("Open question: request-review from a review run records the first reviewer as the implementer,"
+      + " so the second reviewer's request-changes goes to the first reviewer (as in the reference system)")
+  void handingAReviewOnToASecondReviewerKeepsTheOriginalImplementer() {
+    String id = inReview();
+    Claim first = claim(id);
+    board.requestReview(id, "second opinion, please", null, "reviewer2", worker(first));
+    Claim second = claim(id);
+
+    assertThat(board.requestChanges(id, "rework", worker(second)).task().assignee()).isEqualTo("coder");
   }
 
   @Test
