@@ -308,7 +308,10 @@ final class Lifecycle {
     Status to = c.to(Verb.RUN_FAILED, t, c.facts(t).withBreakerTripped(tripped));
     c.closeRun(run, tripped ? RunEnd.gaveUp(end) : end, false);
     if (tripped) {
-      next.blockReason("gave up: " + budget + "; last error: " + end.error()).blockKind(null);
+      // The stored block kind and its count are left alone: they are cleared only by completion,
+      // and a breaker trip is not a block of any kind (clearing the kind while keeping the count made
+      // the next generic block look like a repeat).
+      next.blockReason("gave up: " + budget + "; last error: " + end.error());
     }
     Task after = c.save(next.status(to).currentRunId(null).resumeStatus(run.lane()));
     Map<String, Object> p = new LinkedHashMap<>();

@@ -199,6 +199,27 @@ class BlockingTest extends BoardTestBase {
   }
 
   @Test
+  void aBreakerTripKeepsTheStoredBlockKindSoTheNextGenericBlockIsNoLoop() {
+    String id = create("t");
+    claimAndBlock(id, BlockKind.NEEDS_INPUT);
+    board.unblock(id, null, ALICE);
+    for (int i = 0; i < 3; i++) {
+      board.endRun(id, claim(id).run().id(), RunEnd.crashed(1, "crash"), GATEWAY);
+    }
+    Task gaveUp = task(id);
+    assertThat(gaveUp.status()).isEqualTo(Status.BLOCKED);
+    assertThat(gaveUp.blockKind()).isEqualTo(BlockKind.NEEDS_INPUT);
+    assertThat(gaveUp.blockRecurrences()).isEqualTo(1);
+    board.unblock(id, "fixed the crash", ALICE);
+
+    Task t = claimAndBlock(id, null);
+
+    assertThat(t.status()).isEqualTo(Status.BLOCKED);
+    assertThat(t.blockKind()).isNull();
+    assertThat(t.blockRecurrences()).isEqualTo(1);
+  }
+
+  @Test
   void aCrashDoesNotCountAsABlock() {
     String id = create("t");
     claimAndBlock(id, BlockKind.TRANSIENT);
