@@ -55,7 +55,9 @@ public final class StateMachine {
     row(Verb.SCHEDULE_DUE, SCHEDULED, REVIEW, PARENTS_DONE, RESUME_REVIEW);
     row(Verb.SCHEDULE_DUE, SCHEDULED, READY, PARENTS_DONE);
     row(Verb.SCHEDULE_DUE, SCHEDULED, TODO, PARENTS_PENDING);
+    // A new link to an unfinished parent: a ready or reviewable task goes back to waiting.
     row(Verb.DEPEND, READY, TODO, PARENTS_PENDING);
+    row(Verb.DEPEND, REVIEW, TODO, PARENTS_PENDING);
 
     // Claims: the dependency re-check at claim time is the single enforcement point.
     row(Verb.CLAIM, READY, RUNNING, PARENTS_DONE);
@@ -70,6 +72,8 @@ public final class StateMachine {
       row(Verb.BLOCK, from, TODO, DEPENDENCY_KIND, PARENTS_PENDING);
       row(Verb.BLOCK, from, TRIAGE, NOT_DEPENDENCY_KIND, BLOCK_LOOP);
       row(Verb.BLOCK, from, BLOCKED, NOT_DEPENDENCY_KIND);
+      // A running task may have been linked under an unfinished parent: it waits, then resumes in review.
+      row(Verb.REQUEST_REVIEW, from, TODO, PARENTS_PENDING);
       row(Verb.REQUEST_REVIEW, from, REVIEW, ALWAYS);
     }
     row(Verb.REQUEST_CHANGES, RUNNING, READY, REVIEW_LANE, PARENTS_DONE);
@@ -92,13 +96,16 @@ public final class StateMachine {
       row(Verb.SCHEDULE, from, SCHEDULED, ALWAYS);
     }
 
-    // Releasing a running task.
+    // Releasing a running task. One linked under an unfinished parent while it ran waits for it:
+    // nothing is ready (or in review) while a parent is unfinished.
     for (Verb v : List.of(Verb.RECLAIM, Verb.LEASE_EXPIRED)) {
+      row(v, RUNNING, TODO, PARENTS_PENDING);
       row(v, RUNNING, REVIEW, REVIEW_LANE);
       row(v, RUNNING, READY, ALWAYS);
     }
     row(Verb.RUN_FAILED, RUNNING, BLOCKED, BREAKER_TRIPPED);
     row(Verb.RUN_FAILED, RUNNING, SCHEDULED, COOLDOWN);
+    row(Verb.RUN_FAILED, RUNNING, TODO, PARENTS_PENDING);
     row(Verb.RUN_FAILED, RUNNING, REVIEW, REVIEW_LANE);
     row(Verb.RUN_FAILED, RUNNING, READY, ALWAYS);
 

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 public enum Status {
   /** A rough idea awaiting a spec. In: create --triage, a block loop. Out: promote, archive. */
   TRIAGE,
-  /** Waiting on unfinished parents. In: create/link/unblock with pending parents. Out: promotion. */
+  /** Waiting on unfinished parents. In: create/link/unblock/release with pending parents. Out: promotion. */
   TODO,
   /** Parked until a time. In: create --at, schedule. Out: the due time (dispatcher/tick), promote. */
   SCHEDULED,

@@ -15,7 +15,7 @@ public enum Verb {
   PROMOTE_READY("promote when parents are done"),
   /** A scheduled task's time came. */
   SCHEDULE_DUE("wake a due scheduled task"),
-  /** A new link to an unfinished parent sends a ready child back to waiting. */
+  /** A new link to an unfinished parent sends a ready (or in-review) child back to waiting. */
   DEPEND("add a dependency"),
   CLAIM("claim", Status.RUNNING),
   HEARTBEAT("heartbeat"),

@@ -55,6 +55,10 @@ final class AttachmentFiles {
 
   /** The source must be a readable regular file within the size cap; checked by {@code stat}. */
   static void requireSource(Path source, long maxBytes) {
+    if (Files.isSymbolicLink(source)) {
+      // copyIn never follows links (a link could be swapped between the check and the copy).
+      throw KanbanException.invalid(source + " is a symbolic link; attach the file it points to");
+    }
     if (!Files.exists(source)) {
       throw KanbanException.notFound("no such file: " + source);
     }

@@ -112,6 +112,18 @@ final class Change {
   }
 
   /**
+   * Fencing for the verbs people normally give (reclaim, archive, assign, edit, unblock, promote,
+   * reopen-review, attach-rm). A worker may give them for other tasks (an orchestrator does), but
+   * not for its own task once its run is no longer the current one: a reclaimed worker must not
+   * reclaim, archive or rewrite its successor's task.
+   */
+  void fenceOwnTask(Task t, String verb) {
+    if (actor.isFenced() && tx.runGet(actor.runId()).map(r -> r.taskId().equals(t.id())).orElse(false)) {
+      fence(t, verb);
+    }
+  }
+
+  /**
    * Fencing for the verbs a worker may also use beyond its own task (create, link, a comment on
    * another task): the actor's run must still be the current open run of the task it belongs to,
    * so a reclaimed or timed-out worker cannot add work either. Must be called before any write.
@@ -139,8 +151,11 @@ final class Change {
     payload.put("run_id", actor.runId());
     payload.put("current_run_id", t == null ? null : t.currentRunId());
     payload.put("status", t == null ? null : t.status().wire());
-    // The event's run column references runs(id): a run id that never existed stays in the payload only.
-    Long runId = tx.runGet(actor.runId()).isPresent() ? actor.runId() : null;
+    // The event links the run only if it is one of this task's runs: an unknown run id would break
+    // the foreign key (losing the record), and another task's run would take the record with it
+    // when that task is deleted. The payload keeps the id either way.
+    Long runId = t == null ? null
+        : tx.runGet(actor.runId()).filter(r -> r.taskId().equals(t.id())).map(Run::id).orElse(null);
     return new StaleWrite(problem, new Event(0, t == null ? null : t.id(), runId, EventKind.STALE_WRITE_REJECTED,
         actor.name(), Json.object(payload), now));
   }

@@ -126,6 +126,7 @@ final class Lifecycle {
 
   Task unblock(Change c, String taskId, String reason) {
     Task t = c.load(taskId);
+    c.fenceOwnTask(t, "unblock");
     Status to = c.to(Verb.UNBLOCK, t, c.facts(t));
     Task unblocked = c.save(CircuitBreaker.reset(t.toBuilder()).status(to).blockReason(null)
         .scheduledAt(t.status() == Status.SCHEDULED ? null : t.scheduledAt()));
@@ -139,6 +140,7 @@ final class Lifecycle {
 
   Task promote(Change c, String taskId, String reason) {
     Task t = c.load(taskId);
+    c.fenceOwnTask(t, "promote");
     Status to = c.to(Verb.PROMOTE, t, c.facts(t));
     Task promoted = c.save(t.toBuilder().status(to).blockReason(null)
         .scheduledAt(t.status() == Status.SCHEDULED ? null : t.scheduledAt()));
@@ -213,6 +215,7 @@ final class Lifecycle {
 
   Task reopenReview(Change c, String taskId, String reason) {
     Task t = c.load(taskId);
+    c.fenceOwnTask(t, "reopen-review");
     Status to = c.to(Verb.REOPEN_REVIEW, t, c.facts(t));
     Task reopened = c.save(backToImplementer(t).status(to));
     if (reason != null) {
@@ -232,6 +235,7 @@ final class Lifecycle {
 
   Task reclaim(Change c, String taskId, String reason) {
     Task t = c.load(taskId);
+    c.fenceOwnTask(t, "reclaim");
     Status to = c.to(Verb.RECLAIM, t, c.facts(t));
     Run run = c.closeRun(c.openRun(t), RunEnd.reclaimed(reason == null ? "reclaimed by " + c.actor.name() : reason), true);
     // An operator's reclaim is a fresh start: the breaker forgets (spec §3.5).
@@ -257,6 +261,7 @@ final class Lifecycle {
 
   Task archive(Change c, String taskId, String reason) {
     Task t = c.load(taskId);
+    c.fenceOwnTask(t, "archive");
     Status to = c.to(Verb.ARCHIVE, t, c.facts(t));
     Run run = c.openRun(t);
     if (run != null) {
@@ -333,7 +338,10 @@ final class Lifecycle {
     Status to = c.to(Verb.RUN_FAILED, t, c.facts(t).withBreakerTripped(tripped).withCooldown(parked));
     c.closeRun(run, tripped ? RunEnd.gaveUp(end) : end, false);
     if (tripped) {
-      next.blockReason("gave up: " + budget + "; last error: " + end.error()).blockKind(null);
+      // The stored block kind and its count are left alone: they are cleared only by completion,
+      // and a breaker trip is not a block of any kind (clearing the kind while keeping the count made
+      // the next generic block look like a repeat).
+      next.blockReason("gave up: " + budget + "; last error: " + end.error());
     }
     if (to == Status.SCHEDULED) {
       next.scheduledAt(retryAt);

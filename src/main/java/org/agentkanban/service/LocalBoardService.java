@@ -264,6 +264,7 @@ public final class LocalBoardService implements BoardService {
     }
     return writeTask(r.actor(), c -> {
       Task t = c.load(r.taskId());
+      c.fenceOwnTask(t, "edit");
       if (t.status() == Status.ARCHIVED) {
         throw KanbanException.refused("cannot edit " + t.id() + ": it is archived");
       }
@@ -298,6 +299,7 @@ public final class LocalBoardService implements BoardService {
     String to = TextRules.assignee(assignee);
     return writeTask(actor, c -> {
       Task t = c.load(taskId);
+      c.fenceOwnTask(t, "assign");
       if (t.status() == Status.ARCHIVED) {
         throw KanbanException.refused("cannot assign " + t.id() + ": it is archived");
       }
@@ -431,6 +433,7 @@ public final class LocalBoardService implements BoardService {
       Attachment a = c.tx.attachmentGet(attachmentId).orElseThrow(() ->
           KanbanException.notFound("no attachment " + attachmentId + " on board '" + board + "'"));
       Task t = c.load(a.taskId());
+      c.fenceOwnTask(t, "attach-rm");
       c.tx.attachmentDelete(attachmentId);
       c.event(t, null, EventKind.ATTACHMENT_REMOVED, Map.of("attachment_id", attachmentId, "filename", a.filename()));
       c.afterCommit(() -> deleteQuietly(files.attachmentsOf(a.taskId()).resolve(a.storedName())));
