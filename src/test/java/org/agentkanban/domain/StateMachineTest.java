@@ -42,6 +42,7 @@ class StateMachineTest {
       case BREAKER_TRIPPED -> f.withBreakerTripped(true);
       case TRIAGE_REQUESTED -> f.withTriageRequested(true);
       case SCHEDULED_IN_FUTURE -> f.withScheduledInFuture(true);
+      case COOLDOWN -> f.withCooldown(true);
     };
   }
 
@@ -57,6 +58,7 @@ class StateMachineTest {
       case BREAKER_TRIPPED -> f.withBreakerTripped(false);
       case TRIAGE_REQUESTED -> f.withTriageRequested(false);
       case SCHEDULED_IN_FUTURE -> f.withScheduledInFuture(false);
+      case COOLDOWN -> f.withCooldown(false);
       case ALWAYS -> throw new IllegalArgumentException("ALWAYS cannot fail");
     };
   }

@@ -64,7 +64,7 @@ class BreakerTest extends BoardTestBase {
     assertThat(t.blockReason()).isEqualTo("gave up: 3 consecutive failures (max retries 2); last error: segfault");
     var run = run(id, third.run().id());
     assertThat(run.outcome()).isEqualTo(RunOutcome.GAVE_UP);
-    assertThat(run.error()).isEqualTo("segfault");
+    assertThat(run.error()).as("the gave_up run keeps what triggered it").isEqualTo("crashed: segfault");
     assertThat(run.exitCode()).isEqualTo(139);
     var events = newEventRecords();
     assertThat(events).extracting(Event::kind).containsExactly(CRASHED, GAVE_UP);
