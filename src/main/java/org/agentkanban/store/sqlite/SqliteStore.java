@@ -34,6 +34,13 @@ import org.sqlite.SQLiteConfig;
  * {@code BEGIN}/{@code COMMIT} ourselves.
  */
 public final class SqliteStore implements BoardStore {
+  /**
+   * File locks belong to the process: a second thread of this JVM asking for the same lock gets
+   * an {@code OverlappingFileLockException} instead of waiting, so threads queue here first.
+   * Creating a board is rare; one monitor for all boards is enough.
+   */
+  private static final Object INIT_LOCK_IN_THIS_JVM = new Object();
+
   private final Path dbPath;
   private final String url;
   private final SqliteOptions options;
@@ -99,6 +106,12 @@ public final class SqliteStore implements BoardStore {
    * The lock file (not a database file) keeps two processes from initializing at once.
    */
   private void createUnderInitLock(Statements w, Clock clock) throws SQLException {
+    synchronized (INIT_LOCK_IN_THIS_JVM) {
+      createUnderInitFileLock(w, clock);
+    }
+  }
+
+  private void createUnderInitFileLock(Statements w, Clock clock) throws SQLException {
     Path lockFile = dbPath.resolveSibling(".init.lock");
     try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = ch.lock()) {
