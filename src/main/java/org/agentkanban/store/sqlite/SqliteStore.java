@@ -148,10 +148,10 @@ public final class SqliteStore implements BoardStore {
   }
 
   private static void inWriteTransaction(Statements w, SqlWork work) throws SQLException {
-    w.exec("BEGIN IMMEDIATE");
+    w.transaction("BEGIN IMMEDIATE");
     try {
       work.run();
-      w.exec("COMMIT");
+      w.transaction("COMMIT");
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(w);
       throw e;
@@ -171,6 +171,9 @@ public final class SqliteStore implements BoardStore {
     config.enforceForeignKeys(true);
     config.setSynchronous(options.synchronousFull() ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    // Ids come back through RETURNING; otherwise sqlite-jdbc runs an extra
+    // "SELECT last_insert_rowid()" after every INSERT.
+    config.setGetGeneratedKeys(false);
     // No journal-mode setting here: it is set once at creation and only read afterwards.
     return config.createConnection(url);
   }
@@ -181,10 +184,10 @@ public final class SqliteStore implements BoardStore {
     writeLock.lock();
     try {
       Statements w = writer();
-      w.exec("BEGIN IMMEDIATE");
+      w.transaction("BEGIN IMMEDIATE");
       try {
         T result = work.apply(new SqliteTx(w, true));
-        w.exec("COMMIT");
+        w.transaction("COMMIT");
         return result;
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(w);
@@ -205,10 +208,10 @@ public final class SqliteStore implements BoardStore {
     Statements r = borrowReader();
     boolean healthy = false;
     try {
-      r.exec("BEGIN");
+      r.transaction("BEGIN");
       try {
         T result = work.apply(new SqliteTx(r, false));
-        r.exec("COMMIT");
+        r.transaction("COMMIT");
         healthy = true;
         return result;
       } catch (SQLException | RuntimeException e) {
@@ -260,7 +263,7 @@ public final class SqliteStore implements BoardStore {
 
   private static void rollbackQuietly(Statements st) {
     try {
-      st.exec("ROLLBACK");
+      st.transaction("ROLLBACK");
     } catch (SQLException ignored) {
       // SQLite may already have rolled back (e.g. after an I/O error); the original error matters.
     }

@@ -31,6 +31,15 @@ final class Statements implements AutoCloseable {
     return connection;
   }
 
+  /**
+   * Runs one of the few transaction statements ({@code BEGIN}, {@code BEGIN IMMEDIATE},
+   * {@code COMMIT}, {@code ROLLBACK}) through the cache: every transaction runs two of them, and
+   * parsing them anew each time is measurable on short transactions.
+   */
+  void transaction(String sql) throws SQLException {
+    get(sql).execute();
+  }
+
   void exec(String sql) throws SQLException {
     try (var st = connection.createStatement()) {
       st.execute(sql);
