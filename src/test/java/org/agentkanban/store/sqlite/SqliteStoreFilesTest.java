@@ -166,6 +166,31 @@ class SqliteStoreFilesTest {
   }
 
   @Test
+  void aBoardOfSchemaVersionOneIsMigratedWhenOpenedAndKeepsItsData() throws SQLException {
+    SqliteStore first = create();
+    insertTask(first, "t_old");
+    first.close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db())) {
+      // Back to the indexes of version 1, as a board created by an older kanban has them.
+      exec(c, "DROP INDEX tasks_by_tenant");
+      exec(c, "CREATE INDEX tasks_by_tenant ON tasks (tenant)");
+      exec(c, "CREATE INDEX runs_open_by_lease ON runs (lease_expires_at) WHERE ended_at IS NULL");
+      exec(c, "DELETE FROM schema_version WHERE version > 1");
+    }
+
+    SqliteStore reopened = open(SqliteOptions.defaults());
+
+    assertThat(reopened.read((ReadTx tx) -> tx.taskGet("t_old"))).isPresent();
+    Connection c = otherConnection();
+    assertThat(row(c, "SELECT max(version) FROM schema_version"))
+        .containsExactly(String.valueOf(SqliteMigrations.latestVersion()));
+    assertThat(row(c, "SELECT count(*) FROM sqlite_schema WHERE name = 'runs_open_by_lease'")).containsExactly("0");
+    assertThat(row(c, "SELECT sql FROM sqlite_schema WHERE name = 'tasks_by_tenant'").get(0))
+        .contains("WHERE tenant IS NOT NULL");
+    assertIntegrityOk();
+  }
+
+  @Test
   void aWriteLockHeldByAnotherConnectionPastTheBusyTimeoutIsUnavailableBusyAndPasses() throws SQLException {
     SqliteStore store = open(new SqliteOptions(true, true, 100, 1));
     Connection other = otherConnection();
@@ -276,7 +301,9 @@ class SqliteStoreFilesTest {
     }
 
     Connection c = otherConnection();
-    assertThat(row(c, "SELECT count(*) FROM schema_version")).containsExactly("1");
+    String latest = String.valueOf(SqliteMigrations.latestVersion());
+    assertThat(row(c, "SELECT count(*), count(DISTINCT version), max(version) FROM schema_version"))
+        .containsExactly(latest, latest, latest);
     assertThat(row(c, "PRAGMA journal_mode")).containsExactly("wal");
     assertIntegrityOk();
   }
