@@ -42,8 +42,9 @@ public record BoardConfig(
     }
   }
 
-  public boolean synchronousFull() {
-    return !"normal".equals(synchronous);
+  /** FULL or NORMAL as board.yaml says, or null when it says nothing. */
+  public Boolean synchronousFull() {
+    return synchronous == null ? null : synchronous.equals("full");
   }
 
   public BoardConfig withName(String newName) {

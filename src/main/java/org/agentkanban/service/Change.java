@@ -31,6 +31,11 @@ final class Change {
   private final String board;
   private final List<Runnable> afterCommit;
   private final BoardListener listener;
+  /**
+   * The run {@link #openRun} last read. A verb asks for it up to three times (fence, facts, the
+   * close itself); run writes go through {@link #saveRun} and {@link #closeRun}, which keep it current.
+   */
+  private Run openRunRead;
 
   Change(WriteTx tx, long now, Actor actor, String board, List<Runnable> afterCommit, BoardListener listener) {
     this.tx = tx;
@@ -61,8 +66,17 @@ final class Change {
     if (t.currentRunId() == null) {
       return null;
     }
-    return tx.runGet(t.currentRunId())
-        .orElseThrow(() -> new IllegalStateException("task " + t.id() + " points at missing run " + t.currentRunId()));
+    if (openRunRead == null || openRunRead.id() != t.currentRunId()) {
+      openRunRead = tx.runGet(t.currentRunId())
+          .orElseThrow(() -> new IllegalStateException("task " + t.id() + " points at missing run " + t.currentRunId()));
+    }
+    return openRunRead;
+  }
+
+  /** Writes a change to an open run (compare-and-swap: it must still be open). */
+  void saveRun(Run run) {
+    tx.runUpdateIfOpen(run);
+    openRunRead = run.isOpen() ? run : null;
   }
 
   /** Unfinished parents, as {@code "t_x (status)"}. */
@@ -176,7 +190,7 @@ final class Change {
   /** Closes the task's open run with {@code end}, telling listeners if a worker may still run it. */
   Run closeRun(Run run, RunEnd end, boolean workerMayBeAlive) {
     Run closed = run.closed(end, now);
-    tx.runUpdateIfOpen(closed);
+    saveRun(closed);
     if (workerMayBeAlive && run.workerPid() != null) {
       afterCommit(() -> listener.runClosedUnderWorker(run.taskId(), closed));
     }

@@ -55,7 +55,7 @@ final class Lifecycle {
     c.fence(t, "heartbeat");
     c.to(Verb.HEARTBEAT, t, TaskFacts.of(t));
     Run run = c.openRun(t).heartbeat(c.now);
-    c.tx.runUpdateIfOpen(run);
+    c.saveRun(run);
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("lease_expires_at", run.leaseExpiresAt());
     if (note != null) {

@@ -63,6 +63,15 @@ final class Rows {
         rs.getLong(29));
   }
 
+  /** The column of each of {@link #taskValues}, in the same order. */
+  static final String[] TASK_VALUE_COLUMNS = {
+    "id", "title", "body", "assignee", "status", "priority", "tenant", "created_by", "idempotency_key",
+    "dedupe_scope", "dedupe_slot", "workspace_kind", "workspace_path", "created_at", "updated_at",
+    "started_at", "completed_at", "scheduled_at", "max_runtime_ms", "max_retries", "consecutive_failures",
+    "protocol_violations", "block_kind", "block_recurrences", "block_reason", "resume_status",
+    "review_implementer", "current_run_id", "last_failure_error", "version"
+  };
+
   /** Values for every column of {@code tasks}, in insert order (see {@link SqliteTx#taskInsert}). */
   static Object[] taskValues(Task t) {
     return new Object[] {
@@ -108,6 +117,13 @@ final class Rows {
         rs.getString(20),
         nullableInt(rs, 21));
   }
+
+  /** The column of each of {@link #runValues}, in the same order. */
+  static final String[] RUN_VALUE_COLUMNS = {
+    "task_id", "lane", "assignee", "claimed_by", "token_hash", "lease_expires_at", "lease_ttl_ms",
+    "last_heartbeat_at", "worker_host", "worker_pid", "worker_started_at", "workspace_path", "max_runtime_ms",
+    "started_at", "ended_at", "outcome", "summary", "metadata", "error", "exit_code"
+  };
 
   /** Every run column but the id, in insert order. */
   static Object[] runValues(Run r) {

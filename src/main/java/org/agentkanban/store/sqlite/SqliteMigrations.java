@@ -14,7 +14,7 @@ import org.agentkanban.store.StoreUnavailableException;
  */
 final class SqliteMigrations {
   /** Append only; never edit a released file. */
-  static final List<String> FILES = List.of("001_initial_schema.sql");
+  static final List<String> FILES = List.of("001_initial_schema.sql", "002_fewer_index_writes.sql");
 
   private static final Pattern STATEMENT_END = Pattern.compile("(?m)^;\\s*$");
 

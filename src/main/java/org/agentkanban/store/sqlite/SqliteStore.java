@@ -34,6 +34,13 @@ import org.sqlite.SQLiteConfig;
  * {@code BEGIN}/{@code COMMIT} ourselves.
  */
 public final class SqliteStore implements BoardStore, org.agentkanban.store.ChangeCounter {
+  /**
+   * File locks belong to the process: a second thread of this JVM asking for the same lock gets
+   * an {@code OverlappingFileLockException} instead of waiting, so threads queue here first.
+   * Creating a board is rare; one monitor for all boards is enough.
+   */
+  private static final Object INIT_LOCK_IN_THIS_JVM = new Object();
+
   private final Path dbPath;
   private final String url;
   private final SqliteOptions options;
@@ -100,6 +107,12 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
    * The lock file (not a database file) keeps two processes from initializing at once.
    */
   private void createUnderInitLock(Statements w, Clock clock) throws SQLException {
+    synchronized (INIT_LOCK_IN_THIS_JVM) {
+      createUnderInitFileLock(w, clock);
+    }
+  }
+
+  private void createUnderInitFileLock(Statements w, Clock clock) throws SQLException {
     Path lockFile = dbPath.resolveSibling(".init.lock");
     try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = ch.lock()) {
@@ -136,10 +149,10 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
   }
 
   private static void inWriteTransaction(Statements w, SqlWork work) throws SQLException {
-    w.exec("BEGIN IMMEDIATE");
+    w.transaction("BEGIN IMMEDIATE");
     try {
       work.run();
-      w.exec("COMMIT");
+      w.transaction("COMMIT");
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(w);
       throw e;
@@ -159,6 +172,9 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
     config.enforceForeignKeys(true);
     config.setSynchronous(options.synchronousFull() ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    // Ids come back through RETURNING; otherwise sqlite-jdbc runs an extra
+    // "SELECT last_insert_rowid()" after every INSERT.
+    config.setGetGeneratedKeys(false);
     // No journal-mode setting here: it is set once at creation and only read afterwards.
     return config.createConnection(url);
   }
@@ -169,10 +185,10 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
     writeLock.lock();
     try {
       Statements w = writer();
-      w.exec("BEGIN IMMEDIATE");
+      w.transaction("BEGIN IMMEDIATE");
       try {
         T result = work.apply(new SqliteTx(w, true));
-        w.exec("COMMIT");
+        w.transaction("COMMIT");
         return result;
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(w);
@@ -193,10 +209,10 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
     Statements r = borrowReader();
     boolean healthy = false;
     try {
-      r.exec("BEGIN");
+      r.transaction("BEGIN");
       try {
         T result = work.apply(new SqliteTx(r, false));
-        r.exec("COMMIT");
+        r.transaction("COMMIT");
         healthy = true;
         return result;
       } catch (SQLException | RuntimeException e) {
@@ -248,7 +264,7 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
 
   private static void rollbackQuietly(Statements st) {
     try {
-      st.exec("ROLLBACK");
+      st.transaction("ROLLBACK");
     } catch (SQLException ignored) {
       // SQLite may already have rolled back (e.g. after an I/O error); the original error matters.
     }

@@ -30,7 +30,7 @@ public final class SqliteStoreFactory implements BoardStoreFactory {
       throw KanbanException.invalid("board '" + target.slug() + "' uses " + redact(target.databaseUrl())
           + ", which this build cannot open (only SQLite boards are supported)");
     }
-    SqliteOptions o = baseOptions.withSynchronousFull(target.synchronousFull());
+    SqliteOptions o = target.synchronousFull() == null ? baseOptions : baseOptions.withSynchronousFull(target.synchronousFull());
     return SqliteStore.open(dbPath(target), create ? o.creating() : o, clock);
   }
 

@@ -5,9 +5,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.agentkanban.domain.Attachment;
 import org.agentkanban.domain.Comment;
@@ -30,6 +32,16 @@ import org.agentkanban.store.WriteTx;
 final class SqliteTx implements WriteTx {
   private final Statements statements;
   private final boolean writable;
+  /**
+   * Task and run rows as this write transaction read or wrote them, so that an update sets only
+   * the columns that changed. SQLite rewrites every index on a column named in SET, even when the
+   * value stays the same, and each rewritten index page is one more WAL frame to write and
+   * checkpoint: setting every column made a claim or a complete write 13–14 frames instead of
+   * ~10. The rows are exact: this transaction has held the write lock since it began and every
+   * change to them goes through this object. The compare-and-swap in each WHERE is unchanged.
+   */
+  private final Map<String, Task> tasksSeen = new HashMap<>();
+  private final Map<Long, Run> runsSeen = new HashMap<>();
 
   SqliteTx(Statements statements, boolean writable) {
     this.statements = statements;
@@ -260,7 +272,9 @@ final class SqliteTx implements WriteTx {
 
   @Override
   public Optional<Run> runGet(long runId) {
-    return sql(() -> Jdbc.one(ps("SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE id = ?"), Rows::run, runId));
+    Optional<Run> run = sql(() -> Jdbc.one(ps("SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE id = ?"), Rows::run, runId));
+    run.ifPresent(this::seen);
+    return run;
   }
 
   @Override
@@ -271,9 +285,11 @@ final class SqliteTx implements WriteTx {
 
   @Override
   public List<Run> runListLeaseExpired(long now, int limit) {
-    return sql(() -> Jdbc.list(ps(
+    List<Run> runs = sql(() -> Jdbc.list(ps(
             "SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE ended_at IS NULL AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT ?"),
         Rows::run, now, limit));
+    runs.forEach(this::seen);
+    return runs;
   }
 
   @Override
@@ -294,12 +310,44 @@ final class SqliteTx implements WriteTx {
               started_at, ended_at, outcome, summary, metadata, error, exit_code)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""),
         Rows.runValues(r)));
-    return r.withId(id);
+    return seen(r.withId(id));
   }
 
   @Override
   public void runUpdateIfOpen(Run r) {
     requireWritable();
+    Run before = runsSeen.get(r.id());
+    if (before != null) {
+      runUpdateChangedColumns(before, r);
+    } else {
+      runUpdateEveryColumn(r);
+    }
+    runsSeen.put(r.id(), r);
+  }
+
+  private void runUpdateChangedColumns(Run before, Run r) {
+    Object[] old = Rows.runValues(before);
+    Object[] values = Rows.runValues(r);
+    StringBuilder set = new StringBuilder();
+    List<Object> args = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      if (!Objects.equals(old[i], values[i])) {
+        set.append(set.length() == 0 ? "" : ", ").append(Rows.RUN_VALUE_COLUMNS[i]).append(" = ?");
+        args.add(values[i]);
+      }
+    }
+    args.add(r.id());
+    String lost = "run " + r.id() + " was closed by another writer";
+    if (set.length() == 0) {
+      // Nothing to write, but the caller still learns whether the run is open.
+      casResult(sql(() -> Jdbc.longValue(ps("SELECT count(*) FROM runs WHERE id = ? AND ended_at IS NULL"), r.id())).intValue(), lost);
+      return;
+    }
+    String sqlText = "UPDATE runs SET " + set + " WHERE id = ? AND ended_at IS NULL";
+    casResult(sql(() -> Jdbc.update(ps(sqlText), args.toArray())), lost);
+  }
+
+  private void runUpdateEveryColumn(Run r) {
     Object[] values = Rows.runValues(r);
     Object[] args = java.util.Arrays.copyOf(values, values.length + 1);
     args[values.length] = r.id();
@@ -335,14 +383,21 @@ final class SqliteTx implements WriteTx {
 
   @Override
   public Optional<Task> taskGet(String id) {
-    return sql(() -> Jdbc.one(ps("SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE id = ?"), Rows::task, id));
+    Optional<Task> task = sql(() -> Jdbc.one(ps("SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE id = ?"), Rows::task, id));
+    task.ifPresent(this::seen);
+    return task;
   }
 
   @Override
   public List<Task> taskList(TaskQuery q) {
     StringBuilder where = new StringBuilder();
     List<Object> args = new ArrayList<>();
-    if (!q.statuses().isEmpty()) {
+    if (q.statuses().size() == 1) {
+      // With '=' (not IN) the index on (status, priority DESC, created_at, id) yields the dispatch
+      // order itself, so LIMIT stops after `limit` rows instead of sorting every task in that status.
+      where.append(" AND status = ?");
+      args.add(q.statuses().iterator().next().wire());
+    } else if (!q.statuses().isEmpty()) {
       where.append(" AND status IN (SELECT value FROM json_each(?))");
       args.add(Rows.jsonArray(q.statuses().stream().map(Status::wire).sorted().toList()));
     } else if (!q.includeArchived()) {
@@ -359,7 +414,9 @@ final class SqliteTx implements WriteTx {
     args.add(q.limit());
     String sqlText = "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE 1 = 1" + where
         + " ORDER BY " + orderBy(q) + " LIMIT ?";
-    return sql(() -> Jdbc.list(ps(sqlText), Rows::task, args.toArray()));
+    List<Task> tasks = sql(() -> Jdbc.list(ps(sqlText), Rows::task, args.toArray()));
+    tasks.forEach(this::seen);
+    return tasks;
   }
 
   private static String orderBy(TaskQuery q) {
@@ -381,10 +438,12 @@ final class SqliteTx implements WriteTx {
 
   @Override
   public List<Task> taskListDueScheduled(long now, int limit) {
-    return sql(() -> Jdbc.list(ps(
+    List<Task> tasks = sql(() -> Jdbc.list(ps(
             "SELECT " + Rows.TASK_COLUMNS
                 + " FROM tasks WHERE status = 'scheduled' AND scheduled_at <= ? ORDER BY scheduled_at, id LIMIT ?"),
         Rows::task, now, limit));
+    tasks.forEach(this::seen);
+    return tasks;
   }
 
   @Override
@@ -408,6 +467,8 @@ final class SqliteTx implements WriteTx {
   public void taskDelete(String id) {
     requireWritable();
     sql(() -> Jdbc.update(ps("DELETE FROM tasks WHERE id = ?"), id));
+    tasksSeen.remove(id);
+    runsSeen.values().removeIf(r -> r.taskId().equals(id)); // deleted with the task
   }
 
   @Override
@@ -427,11 +488,40 @@ final class SqliteTx implements WriteTx {
               last_failure_error, version)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""),
         Rows.taskValues(t)));
+    seen(t);
   }
 
   @Override
   public Task taskUpdate(Task next) {
     requireWritable();
+    Task before = tasksSeen.get(next.id());
+    if (before != null && before.version() == next.version()) {
+      taskUpdateChangedColumns(before, next);
+    } else {
+      taskUpdateEveryColumn(next);
+    }
+    return seen(next.toBuilder().version(next.version() + 1).build());
+  }
+
+  private void taskUpdateChangedColumns(Task before, Task next) {
+    Object[] old = Rows.taskValues(before);
+    Object[] values = Rows.taskValues(next);
+    StringBuilder set = new StringBuilder();
+    List<Object> args = new ArrayList<>();
+    // Every column but id (first) and version (last, always incremented).
+    for (int i = 1; i < values.length - 1; i++) {
+      if (!Objects.equals(old[i], values[i])) {
+        set.append(Rows.TASK_VALUE_COLUMNS[i]).append(" = ?, ");
+        args.add(values[i]);
+      }
+    }
+    args.add(next.id());
+    args.add(next.version());
+    String sqlText = "UPDATE tasks SET " + set + "version = version + 1 WHERE id = ? AND version = ?";
+    casResult(sql(() -> Jdbc.update(ps(sqlText), args.toArray())), "task " + next.id() + " was changed by another writer; retry");
+  }
+
+  private void taskUpdateEveryColumn(Task next) {
     Object[] values = Rows.taskValues(next);
     // Every column but id (first) and version (last), then the key and the expected version.
     Object[] args = new Object[values.length];
@@ -449,7 +539,20 @@ final class SqliteTx implements WriteTx {
             WHERE id = ? AND version = ?"""),
         args));
     casResult(n, "task " + next.id() + " was changed by another writer; retry");
-    return next.toBuilder().version(next.version() + 1).build();
+  }
+
+  private Task seen(Task t) {
+    if (writable) {
+      tasksSeen.put(t.id(), t);
+    }
+    return t;
+  }
+
+  private Run seen(Run r) {
+    if (writable) {
+      runsSeen.put(r.id(), r);
+    }
+    return r;
   }
 
   /** 0 rows: someone else won (a normal outcome). 1: done. More: impossible with a primary key. */
