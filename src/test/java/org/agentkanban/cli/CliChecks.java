@@ -67,8 +67,4 @@ final class CliChecks {
   static JsonNode show(KanbanCli cli, String id) {
     return taskDocument(ok(cli.run("show", id, "--json")).json().get("task"));
   }
-
-  static String status(KanbanCli cli, String id) {
-    return show(cli, id).get("status").asText();
-  }
 }

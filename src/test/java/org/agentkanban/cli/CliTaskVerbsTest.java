@@ -89,8 +89,9 @@ class CliTaskVerbsTest {
     assertThat(idea.get("workspace").asText()).isEqualTo("worktree:" + files);
 
     long before = System.currentTimeMillis();
-    JsonNode later = ok(cli.run("create", "Later", "--at", "+2h", "--json")).json().get("task");
+    JsonNode later = ok(cli.run("create", "Later", "--at", "+2h", "--workspace", "scratch", "--json")).json().get("task");
     assertThat(later.get("status").asText()).isEqualTo("scheduled");
+    assertThat(later.get("workspace").asText()).isEqualTo("scratch");
     assertThat(later.get("scheduled_at").asLong())
         .isBetween(before + 2 * 3_600_000L, System.currentTimeMillis() + 2 * 3_600_000L);
   }
