@@ -90,6 +90,8 @@ final class CreateCommand extends BoardCommand {
     org.agentkanban.domain.TextRules.body(text);
     org.agentkanban.domain.TextRules.assignee(assignee);
     org.agentkanban.domain.TextRules.maxRetries(maxRetries);
+    org.agentkanban.domain.TextRules.name("tenant", tenantOrEnv);
+    org.agentkanban.domain.TextRules.idempotencyKey(idempotencyKey);
     if (priority != null) {
       org.agentkanban.domain.TextRules.priority(priority);
     }

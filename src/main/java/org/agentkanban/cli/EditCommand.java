@@ -1,6 +1,7 @@
 package org.agentkanban.cli;
 
 import org.agentkanban.domain.TaskIds;
+import org.agentkanban.domain.TextRules;
 import org.agentkanban.domain.Workspace;
 import org.agentkanban.service.BoardService;
 import org.agentkanban.service.EditTask;
@@ -41,6 +42,16 @@ final class EditCommand extends BoardCommand {
       throw org.agentkanban.domain.KanbanException.invalid(
           "nothing to change: give at least one of --title, --body, --priority, --tenant, --max-runtime, --max-retries, --workspace");
     }
+    // The service checks these again; checking here keeps bad input from creating the default board.
+    if (title != null) {
+      TextRules.title(title);
+    }
+    TextRules.body(text);
+    if (priority != null) {
+      TextRules.priority(priority);
+    }
+    TextRules.name("tenant", tenant);
+    TextRules.maxRetries(maxRetries);
   }
 
   @Override

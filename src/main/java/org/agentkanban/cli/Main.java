@@ -28,8 +28,9 @@ public final class Main {
     boolean json = Arrays.asList(args).contains("--json");
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> failure(ctx, ex, json));
     cl.setParameterExceptionHandler((ex, args2) -> {
-      ctx.err.println("kanban: " + ex.getMessage());
-      ctx.err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      // One line, like every other error: scripts and people read the first line of stderr.
+      String message = String.join(" ", ex.getMessage().strip().split("\\R+"));
+      ctx.err.println("kanban: " + message + "; see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
       if (json) {
         ctx.out.println(Json.pretty(ErrorJson.of("usage", ex.getMessage())));
       }

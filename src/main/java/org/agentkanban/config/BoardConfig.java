@@ -70,12 +70,25 @@ public record BoardConfig(
 
   /** Writes atomically (temp file, then rename) so a crash never leaves half a file. */
   public void write(Path file) {
+    Path tmp = null;
     try {
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      // A temporary file of its own: processes creating the same board at once must not share one.
+      tmp = file.resolveSibling(file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
       YAML.writeValue(tmp.toFile(), this);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
+      deleteQuietly(tmp);
       throw KanbanException.unavailable("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteQuietly(Path tmp) {
+    if (tmp != null) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // best effort: the write already failed and says so
+      }
     }
   }
 

@@ -261,12 +261,21 @@ public final class Boards {
   }
 
   private static void writeAtomically(Path file, String content) {
+    Path tmp = null;
     try {
       Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      // A temporary file of its own, so that two processes switching boards at once cannot collide.
+      tmp = file.resolveSibling(file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
       Files.writeString(tmp, content, StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort: the write already failed and says so
+        }
+      }
       throw KanbanException.unavailable("cannot write " + file + ": " + e.getMessage(), e);
     }
   }

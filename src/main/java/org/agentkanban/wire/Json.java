@@ -59,7 +59,11 @@ public final class Json {
     try {
       node = MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      throw KanbanException.invalid(field + " is not valid JSON: " + e.getOriginalMessage());
+      // Jackson's message names an internal source ("REDACTED"); say where, in the user's terms.
+      String why = e.getOriginalMessage().replaceAll("\\s*\\(start marker at .*$", "");
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + ")";
+      throw KanbanException.invalid(field + " is not valid JSON: " + why + where);
     }
     if (node == null || !node.isObject()) {
       throw KanbanException.invalid(field + " must be a JSON object, e.g. {\"tests\": \"passed\"}");

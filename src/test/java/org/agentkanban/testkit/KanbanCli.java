@@ -139,18 +139,16 @@ public final class KanbanCli {
   public static List<String> command(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-Xshare:auto");
-    cmd.add("-Xlog:disable");
-    cmd.add("-Xlog:all=warning:stderr");
+    List<String> jvm = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:disable",
+        // class-data-sharing notices are not the CLI's output
+        "-Xlog:all=warning,cds*=off:stderr"));
     Path nativeLib = nativeSqlite();
     if (nativeLib != null) {
-      cmd.add("-Dorg.sqlite.lib.path=" + nativeLib);
-      cmd.add("-Dorg.sqlite.lib.name=libsqlitejdbc.so");
+      jvm.add("-Dorg.sqlite.lib.path=" + nativeLib);
+      jvm.add("-Dorg.sqlite.lib.name=libsqlitejdbc.so");
     }
-    cmd.add("-cp");
-    cmd.add(classPath());
+    cmd.addAll(jvm);
+    cmd.addAll(FastStart.options(classPath(), jvm));
     cmd.add("org.agentkanban.cli.Main");
     cmd.addAll(List.of(args));
     return cmd;
