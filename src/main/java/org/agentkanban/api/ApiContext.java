@@ -23,6 +23,21 @@ public interface ApiContext {
    */
   java.nio.file.Path removeBoard(String slug, boolean delete);
 
+  /** Takes a verified online backup of a board now. */
+  org.agentkanban.store.FileBackups.Backup backupBoard(String slug);
+
+  /** A board's verified backups, newest first. */
+  List<org.agentkanban.store.BoardRecovery.BackupFile> backups(String slug);
+
+  /**
+   * Replaces a board's database with a backup ({@code latest}, a file name in its backups or a
+   * path): the gateway closes the board, moves its database aside, restores and reopens it.
+   */
+  RestoredBoard restoreBoard(String slug, String backup);
+
+  /** What a restore did. */
+  record RestoredBoard(String board, String backup, long backupCreatedAt, long lastEventIdKept, String quarantinedTo) {}
+
   /** Health of the gateway and each board, for {@code /api/v1/health}. */
   Health health();
 

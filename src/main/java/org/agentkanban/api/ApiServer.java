@@ -97,6 +97,9 @@ public final class ApiServer {
     r.add(GET, BOARD + "/stats", boards::stats, READ);
     r.add(POST, BOARD + "/gc", boards::gc, ADMIN);
     r.add(POST, BOARD + "/tick", boards::tick, ADMIN);
+    r.add(GET, BOARD + "/backups", boards::backups, ADMIN);
+    r.add(POST, BOARD + "/backups", boards::backup, ADMIN);
+    r.add(POST, BOARD + "/restore", boards::restore, ADMIN);
     r.add(GET, BOARD + "/events", eventHandlers::events, READ);
 
     r.add(GET, BOARD + "/tasks", tasks::list, READ);

@@ -5,6 +5,7 @@ import org.agentkanban.domain.BoardSlug;
 import org.agentkanban.service.BoardListener;
 import org.agentkanban.service.Boards;
 import org.agentkanban.wire.RequestJson;
+import org.agentkanban.wire.ResponseJson;
 
 /** Boards (list, create, show, rename, remove) and the board-wide verbs stats, gc and tick. */
 final class BoardHandlers {
@@ -46,6 +47,28 @@ final class BoardHandlers {
     String slug = Requests.slug(ctx);
     boolean delete = Requests.boolParam(ctx, "delete");
     Requests.json(ctx, Documents.boardRemoved(slug, delete, context.removeBoard(slug, delete)));
+  }
+
+  void backup(Context ctx) {
+    String slug = Requests.slug(ctx);
+    var b = context.backupBoard(slug);
+    Requests.json(ctx, 201, new ResponseJson.BackupTaken(slug, b.file().toString(), b.bytes(), b.tookMs(),
+        b.lastEventId(), b.createdAt(), true));
+  }
+
+  void backups(Context ctx) {
+    String slug = Requests.slug(ctx);
+    Requests.json(ctx, new ResponseJson.BackupList(slug, context.backups(slug).stream()
+        .map(b -> new ResponseJson.BackupListed(b.file().toString(), b.createdAt(), b.bytes(), b.lastEventId()))
+        .toList()));
+  }
+
+  void restore(Context ctx) {
+    String slug = Requests.slug(ctx);
+    RequestJson.Restore b = Requests.optionalBody(ctx, RequestJson.Restore.class, () -> new RequestJson.Restore(null));
+    var r = context.restoreBoard(slug, b.backup() == null ? "latest" : b.backup());
+    Requests.json(ctx, new ResponseJson.BoardRestored(r.board(), r.backup(), r.backupCreatedAt(), r.lastEventIdKept(),
+        r.quarantinedTo()));
   }
 
   void stats(Context ctx) {

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         AttachCommand.class, AttachmentsCommand.class, AttachRmCommand.class,
         StatsCommand.class, GcCommand.class, TickCommand.class, LogsCommand.class,
         ServeCommand.class, GatewayCommand.class, DemoCommand.class,
+        DoctorCommand.class, BackupCommand.class, RestoreCommand.class,
         BenchCommand.class,
         picocli.CommandLine.HelpCommand.class},
     footer = {"", "A five-minute tour:",

@@ -14,6 +14,10 @@ import org.agentkanban.domain.KanbanException;
  * @param stopGraceMs between SIGTERM and SIGKILL when a worker must stop
  * @param rateLimitCooldownMs wait after a rate-limited run (exit 75) before the next attempt
  * @param logMaxBytes a run log is rotated (copied to .1 and truncated) past this size
+ * @param backupIntervalMs how often a board that changed is backed up (0: never on a schedule)
+ * @param backupKeep verified backups kept per board
+ * @param autoRestore on damage, quarantine the database and restore the newest verified backup
+ * @param checkpointWalBytes a PASSIVE checkpoint runs when the -wal grows past this
  */
 public record GatewaySettings(
     String bind,
@@ -25,7 +29,11 @@ public record GatewaySettings(
     long leaseTtlMs,
     long stopGraceMs,
     long rateLimitCooldownMs,
-    long logMaxBytes) {
+    long logMaxBytes,
+    long backupIntervalMs,
+    int backupKeep,
+    boolean autoRestore,
+    long checkpointWalBytes) {
 
   public static final String BIND_DEFAULT = "127.0.0.1";
   public static final int PORT_DEFAULT = 7420;
@@ -40,6 +48,10 @@ public record GatewaySettings(
   public static final long STOP_GRACE_MS_DEFAULT = 10_000;
   public static final long RATE_LIMIT_COOLDOWN_MS_DEFAULT = 5 * 60_000;
   public static final long LOG_MAX_BYTES_DEFAULT = 10L << 20;
+  public static final long BACKUP_INTERVAL_MS_DEFAULT = 5 * 60_000;
+  public static final int BACKUP_KEEP_DEFAULT = 12;
+  /** After a burst: well under the 16 MiB at which SQLite's own autocheckpoint would run. */
+  public static final long CHECKPOINT_WAL_BYTES_DEFAULT = 8L << 20;
 
   public GatewaySettings {
     if (port < 0 || port > 65535) {
@@ -61,12 +73,22 @@ public record GatewaySettings(
     if (logMaxBytes < 4096) {
       throw KanbanException.invalid("gateway.log_max_bytes must be at least 4096");
     }
+    if (backupIntervalMs < 0) {
+      throw KanbanException.invalid("gateway.backup_interval must not be negative");
+    }
+    if (backupKeep < 1) {
+      throw KanbanException.invalid("gateway.backup_keep must be at least 1");
+    }
+    if (checkpointWalBytes < 1 << 16) {
+      throw KanbanException.invalid("gateway.checkpoint_wal_bytes must be at least 65536");
+    }
   }
 
   public static GatewaySettings defaults() {
     return new GatewaySettings(BIND_DEFAULT, PORT_DEFAULT, MAX_WORKERS_DEFAULT, BOARD_MAX_WORKERS_DEFAULT,
         SAFETY_TICK_MS_DEFAULT, POLL_INTERVAL_MS_DEFAULT, LEASE_TTL_MS_DEFAULT, STOP_GRACE_MS_DEFAULT,
-        RATE_LIMIT_COOLDOWN_MS_DEFAULT, LOG_MAX_BYTES_DEFAULT);
+        RATE_LIMIT_COOLDOWN_MS_DEFAULT, LOG_MAX_BYTES_DEFAULT, BACKUP_INTERVAL_MS_DEFAULT, BACKUP_KEEP_DEFAULT, true,
+        CHECKPOINT_WAL_BYTES_DEFAULT);
   }
 
   public boolean loopbackOnly() {

@@ -28,7 +28,8 @@ public record KanbanConfig(GatewaySettings gateway, int maxRetries, Map<String, 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> TOP = Set.of("gateway", "defaults", "assignees");
   private static final Set<String> GATEWAY = Set.of("bind", "port", "max_workers", "board_max_workers", "safety_tick",
-      "poll_interval", "lease_ttl", "stop_grace", "rate_limit_cooldown", "log_max_bytes");
+      "poll_interval", "lease_ttl", "stop_grace", "rate_limit_cooldown", "log_max_bytes", "backup_interval", "backup_keep",
+      "auto_restore", "checkpoint_wal_bytes");
   private static final Set<String> DEFAULTS = Set.of("max_retries");
   private static final Set<String> ASSIGNEE = Set.of("type", "command", "env", "workspace", "max_concurrent",
       "max_runtime", "complete_on_exit");
@@ -123,7 +124,11 @@ public record KanbanConfig(GatewaySettings gateway, int maxRetries, Map<String, 
         duration(g, "lease_ttl", "gateway.lease_ttl", d.leaseTtlMs()),
         duration(g, "stop_grace", "gateway.stop_grace", d.stopGraceMs()),
         duration(g, "rate_limit_cooldown", "gateway.rate_limit_cooldown", d.rateLimitCooldownMs()),
-        longValue(g, "log_max_bytes", "gateway.log_max_bytes", d.logMaxBytes()));
+        longValue(g, "log_max_bytes", "gateway.log_max_bytes", d.logMaxBytes()),
+        zeroOrDuration(g, "backup_interval", "gateway.backup_interval", d.backupIntervalMs()),
+        intValue(g, "backup_keep", "gateway.backup_keep", d.backupKeep()),
+        bool(g, "auto_restore", "gateway.auto_restore", d.autoRestore()),
+        longValue(g, "checkpoint_wal_bytes", "gateway.checkpoint_wal_bytes", d.checkpointWalBytes()));
   }
 
   private static AssigneeConfig assignee(String name, JsonNode a) {
@@ -218,6 +223,15 @@ public record KanbanConfig(GatewaySettings gateway, int maxRetries, Map<String, 
       return fallback;
     }
     return Durations.parseMillis(where, v.asText());
+  }
+
+  /** A duration, or 0 / "off" to switch the feature off. */
+  private static long zeroOrDuration(JsonNode n, String key, String where, long fallback) {
+    JsonNode v = n.get(key);
+    if (v != null && (v.asText().equals("0") || v.asText().equals("off"))) {
+      return 0;
+    }
+    return duration(n, key, where, fallback);
   }
 
   private static boolean bool(JsonNode n, String key, String where, boolean fallback) {

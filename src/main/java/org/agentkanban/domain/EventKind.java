@@ -43,6 +43,7 @@ public enum EventKind {
   ATTACHMENT_REMOVED,
   STALE_WRITE_REJECTED,
   BOARD_CREATED,
+  BOARD_RESTORED,
   GC;
 
   public String wire() {

@@ -30,7 +30,9 @@ final class BoardRuntime implements AutoCloseable {
   private Dispatcher dispatcher;
   private Thread thread;
   private long lastChangeCounter = Long.MIN_VALUE;
-  volatile String lastError;
+  final BoardHealth health = new BoardHealth();
+  /** Null for a store that is not kept in local files. */
+  volatile BoardMaintenance maintenance;
 
   /** Lets the service be built before the dispatcher it must wake exists. */
   static final class ForwardingListener implements BoardListener {
@@ -106,6 +108,10 @@ final class BoardRuntime implements AutoCloseable {
     if (now != lastChangeCounter) {
       lastChangeCounter = now;
       dispatcher.wake();
+    }
+    BoardMaintenance m = maintenance;
+    if (m != null) {
+      m.observe(now, System.currentTimeMillis());
     }
   }
 

@@ -77,6 +77,18 @@ public final class Gateway implements ApiContext, AutoCloseable {
   private WorkerSupervisor supervisor;
   private WorkerLauncher launcher;
   private ScheduledExecutorService housekeeping;
+  /** Backups, restores and recoveries: one at a time, off the dispatch and housekeeping threads. */
+  private final java.util.concurrent.ExecutorService maintenanceWork = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "kanban-gateway-maintenance");
+    t.setDaemon(true);
+    return t;
+  });
+  private final java.util.Set<String> recovering = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> backupsRunning = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Map<String, Recovery> recoveries = new ConcurrentHashMap<>();
+
+  /** The last auto-restore of a board, for health and the crash report. */
+  public record Recovery(String board, long detectedAt, long restoredAt, String backup, String quarantinedTo, String cause) {}
   private Api api;
   private String adminToken;
   private String url;
@@ -96,6 +108,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
   /** Starts everything; throws with a clear message when it cannot (bad config, port in use). */
   public synchronized void start() {
     startedAt = clock.now();
+    org.agentkanban.store.sqlite.SqliteEnvironment.requireSafe();
     config = new ConfigWatcher(home.configFile());
     KanbanConfig c = config.get();
     supervisor = new WorkerSupervisor(options.processControl() == null ? ProcessControl.REAL : options.processControl(),
@@ -172,8 +185,35 @@ public final class Gateway implements ApiContext, AutoCloseable {
   }
 
   private void openBoard(String slug) {
-    BoardRuntime rt = BoardRuntime.open(slug, listener -> boards.open(slug, listener), home.boardDir(slug));
+    if (recovering.contains(slug)) {
+      return;
+    }
+    warnIfNetworkFileSystem(slug);
+    BoardRuntime rt;
+    try {
+      rt = BoardRuntime.open(slug, listener -> boards.open(slug, listener), home.boardDir(slug));
+    } catch (org.agentkanban.store.StoreUnavailableException e) {
+      if (!e.reason().isTransient()) {
+        LOG.error("board '{}' cannot be opened: {}", slug, e.getMessage());
+        boardDamaged(slug, e);
+        return;
+      }
+      throw e;
+    }
     runtimes.put(slug, rt);
+    if (rt.service.store() instanceof org.agentkanban.store.FileBackups files) {
+      // quick_check when a gateway opens a board: damage found now, not in the middle of a run.
+      org.agentkanban.store.FileBackups.Integrity check = files.quickCheck();
+      if (!check.ok()) {
+        var damage = new org.agentkanban.store.StoreUnavailableException(
+            org.agentkanban.store.StoreUnavailableException.Cause.CORRUPT,
+            "quick_check of board '" + slug + "' failed: " + String.join("; ", check.problems()), null);
+        rt.health.failed(damage, clock.now());
+        boardDamaged(slug, damage);
+        return;
+      }
+      rt.maintenance = new BoardMaintenance(slug, files, clock.now());
+    }
     if (rt.dispatching()) {
       Path defaultWorkdir = boards.defaultWorkdir(slug);
       rt.startDispatcher(new Dispatcher.Wiring(slug, rt.service, rt.service.dispatch(), supervisor, launcher,
@@ -186,9 +226,9 @@ public final class Gateway implements ApiContext, AutoCloseable {
     for (BoardRuntime rt : runtimes.values()) {
       try {
         rt.pollForOutsideChanges();
-        rt.lastError = null;
+        rt.health.succeeded(clock.now());
       } catch (KanbanException e) {
-        rt.lastError = e.getMessage();
+        reportFailure(rt, e);
       } catch (RuntimeException e) {
         LOG.warn("watching board '{}' failed", rt.slug, e);
       }
@@ -205,9 +245,185 @@ public final class Gateway implements ApiContext, AutoCloseable {
         });
       }
       discoverBoards();
+      maintainBoards();
     } catch (RuntimeException e) {
       LOG.warn("gateway housekeeping failed; retrying", e);
     }
+  }
+
+  /** Checkpoints (PASSIVE, as the single owner) and scheduled backups of every open board. */
+  private void maintainBoards() {
+    var g = config.get().gateway();
+    long now = clock.now();
+    for (BoardRuntime rt : runtimes.values()) {
+      BoardMaintenance m = rt.maintenance;
+      if (m == null || rt.health.state() == org.agentkanban.gateway.BoardHealth.State.UNAVAILABLE) {
+        continue;
+      }
+      try {
+        m.maybeCheckpoint(g, now);
+        long lastEvent = rt.service.store().read(tx -> tx.eventMaxId());
+        if (m.backupDue(g, now, lastEvent) && backupsRunning.add(rt.slug)) {
+          maintenanceWork.submit(() -> {
+            try {
+              m.backup(g, clock.now(), boards.recovery().orElseThrow(), boards.target(rt.slug));
+            } catch (RuntimeException e) {
+              LOG.warn("scheduled backup of board '{}' failed: {}", rt.slug, e.getMessage());
+              reportFailure(rt, e);
+            } finally {
+              backupsRunning.remove(rt.slug);
+            }
+          });
+        }
+        rt.health.succeeded(now);
+      } catch (RuntimeException e) {
+        reportFailure(rt, e);
+      }
+    }
+  }
+
+  /** Feeds a failure to the board's health; damage starts a recovery. */
+  void reportFailure(BoardRuntime rt, RuntimeException e) {
+    long wait = rt.health.failed(e, clock.now());
+    if (wait < 0) {
+      boardDamaged(rt.slug, e);
+    }
+  }
+
+  private void warnIfNetworkFileSystem(String slug) {
+    org.agentkanban.store.sqlite.SqliteEnvironment.mountOf(home.boardDir(slug)).filter(m -> m.isNetwork()).ifPresent(m ->
+        LOG.error("board '{}' is on a network file system ({} at {}): SQLite's WAL needs one host's shared memory "
+            + "and can be corrupted there; move $KANBAN_HOME to a local disk", slug, m.type(), m.mountPoint()));
+  }
+
+  /**
+   * SQLite reported damage: this board stops (others go on). With auto_restore the damaged files
+   * are moved aside (one copy per distinct damage) and the newest verified backup takes their
+   * place; without it, or without a backup, the board stays unavailable with the way out shown.
+   */
+  void boardDamaged(String slug, RuntimeException cause) {
+    if (stopped || !recovering.add(slug)) {
+      return;
+    }
+    long detectedAt = clock.now();
+    maintenanceWork.submit(() -> {
+      try {
+        recover(slug, cause, detectedAt);
+      } catch (RuntimeException e) {
+        LOG.error("recovery of board '{}' failed: {}", slug, e.getMessage());
+      } finally {
+        recovering.remove(slug);
+      }
+    });
+  }
+
+  private void recover(String slug, RuntimeException cause, long detectedAt) {
+    var g = config.get().gateway();
+    var recovery = boards.recovery().orElse(null);
+    if (!g.autoRestore() || recovery == null || recovery.backups(boards.target(slug)).isEmpty()) {
+      LOG.error("board '{}' is unavailable ({}); {}", slug, cause.getMessage(), !g.autoRestore()
+          ? "auto_restore is off: run 'kanban doctor' and 'kanban restore <backup>'"
+          : "there is no verified backup to restore; the damaged file is left in place for 'kanban doctor'");
+      return;
+    }
+    synchronized (this) {
+      BoardRuntime old = runtimes.remove(slug);
+      if (old != null) {
+        old.close();
+      }
+      Backups.Restored r = Backups.restore(boards, slug, "latest",
+          "auto-restore after: " + cause.getMessage(), false, clock);
+      stopWorkersOfLostRuns(slug);
+      openBoard(slug);
+      BoardRuntime fresh = runtimes.get(slug);
+      if (fresh != null) {
+        fresh.health.restored(clock.now());
+        if (fresh.dispatcher() != null) {
+          fresh.dispatcher().wake();
+        }
+      }
+      recoveries.put(slug, new Recovery(slug, detectedAt, clock.now(), r.backup().toString(),
+          r.quarantinedTo() == null ? null : r.quarantinedTo().toString(), cause.getMessage()));
+    }
+  }
+
+  /**
+   * Workers whose run is not open in the restored board lost their run with the damaged file:
+   * stop them, so nothing works on a task twice once it is dispatched again.
+   */
+  private void stopWorkersOfLostRuns(String slug) {
+    java.util.Set<Long> open = new java.util.HashSet<>();
+    try (var service = boards.open(slug, null)) {
+      service.dispatch().openRuns().forEach(o -> open.add(o.run().id()));
+    }
+    for (WatchedWorker w : supervisor.liveOn(slug)) {
+      if (!open.contains(w.runId)) {
+        supervisor.stop(w, WatchedWorker.StopReason.RUN_CLOSED);
+      }
+    }
+  }
+
+  /** The last recovery of a board, if it had one. */
+  public Recovery lastRecovery(String slug) {
+    return recoveries.get(slug);
+  }
+
+  @Override
+  public org.agentkanban.store.FileBackups.Backup backupBoard(String slug) {
+    BoardRuntime rt = runtimeOf(slug);
+    if (!(rt.service.store() instanceof org.agentkanban.store.FileBackups files)) {
+      throw KanbanException.refused("board '" + slug + "' is not kept in local files");
+    }
+    var g = config.get().gateway();
+    if (rt.maintenance != null) {
+      return rt.maintenance.backup(g, clock.now(), boards.recovery().orElseThrow(), boards.target(slug));
+    }
+    return Backups.take(files, boards.target(slug), boards.recovery().orElseThrow(), g.backupKeep(), clock.now());
+  }
+
+  @Override
+  public List<org.agentkanban.store.BoardRecovery.BackupFile> backups(String slug) {
+    BoardSlug.require(slug);
+    return boards.recovery().map(r -> r.backups(boards.target(slug))).orElse(List.of());
+  }
+
+  @Override
+  public synchronized RestoredBoard restoreBoard(String slug, String backup) {
+    BoardSlug.require(slug);
+    if (!boards.exists(slug) && !runtimes.containsKey(slug)) {
+      throw KanbanException.notFound("board '" + slug + "' does not exist");
+    }
+    recovering.add(slug);
+    try {
+      BoardRuntime old = runtimes.remove(slug);
+      if (old != null) {
+        old.close();
+      }
+      Backups.Restored r;
+      try {
+        r = Backups.restore(boards, slug, backup, "restore requested through the API", true, clock);
+      } finally {
+        recovering.remove(slug);
+      }
+      stopWorkersOfLostRuns(slug);
+      openBoard(slug);
+      return new RestoredBoard(slug, r.backup().toString(), r.backupCreatedAt(), r.lastEventIdKept(),
+          r.quarantinedTo() == null ? null : r.quarantinedTo().toString());
+    } finally {
+      recovering.remove(slug);
+      if (!runtimes.containsKey(slug)) {
+        openBoard(slug);
+      }
+    }
+  }
+
+  private BoardRuntime runtimeOf(String slug) {
+    board(slug);
+    BoardRuntime rt = runtimes.get(slug);
+    if (rt == null) {
+      throw KanbanException.notFound("board '" + slug + "' is not open");
+    }
+    return rt;
   }
 
   private void registerMetrics() {
@@ -270,6 +486,9 @@ public final class Gateway implements ApiContext, AutoCloseable {
   @Override
   public BoardService board(String slug) {
     BoardSlug.require(slug);
+    if (recovering.contains(slug)) {
+      throw KanbanException.unavailable("board '" + slug + "' is being restored from a backup; try again in a moment", null);
+    }
     BoardRuntime rt = runtimes.get(slug);
     if (rt == null) {
       if (!boards.exists(slug) && !slug.equals(BoardSlug.DEFAULT)) {
@@ -303,12 +522,19 @@ public final class Gateway implements ApiContext, AutoCloseable {
     List<BoardHealth> list = new ArrayList<>();
     String overall = config.problem() == null ? "healthy" : "degraded";
     for (BoardRuntime rt : runtimes.values()) {
-      String status = rt.lastError == null ? "healthy" : "degraded";
-      if (!status.equals("healthy")) {
+      String status = rt.health.state().wire();
+      if (rt.health.state() != org.agentkanban.gateway.BoardHealth.State.HEALTHY) {
         overall = "degraded";
       }
-      list.add(new BoardHealth(rt.slug, status, rt.dispatching(), rt.lastError,
-          rt.lastError == null ? null : "see 'kanban doctor'", supervisor.liveCount(rt.slug), walBytes(rt.slug)));
+      list.add(new BoardHealth(rt.slug, status, rt.dispatching(), rt.health.cause(), rt.health.action(),
+          supervisor.liveCount(rt.slug), walBytes(rt.slug)));
+    }
+    for (String slug : recovering) {
+      if (!runtimes.containsKey(slug)) {
+        overall = "degraded";
+        list.add(new BoardHealth(slug, org.agentkanban.gateway.BoardHealth.State.UNAVAILABLE.wire(), false, "damaged; being restored",
+            "the gateway is restoring the newest verified backup", supervisor.liveCount(slug), walBytes(slug)));
+      }
     }
     list.sort(java.util.Comparator.comparing(BoardHealth::board));
     return new Health(overall, startedAt, VERSION, list);
@@ -371,8 +597,10 @@ public final class Gateway implements ApiContext, AutoCloseable {
         }
       });
     }
+    finalBackups();
     runtimes.values().forEach(BoardRuntime::close);
     runtimes.clear();
+    maintenanceWork.shutdown();
     if (supervisor != null) {
       supervisor.close();
     }
@@ -384,6 +612,28 @@ public final class Gateway implements ApiContext, AutoCloseable {
       }
     }
     LOG.info("gateway stopped{}", stopWorkers ? " (workers stopped)" : "");
+  }
+
+  /** On shutdown: back up every board that changed since its last backup. */
+  private void finalBackups() {
+    if (config == null || config.get().gateway().backupIntervalMs() == 0) {
+      return;
+    }
+    var g = config.get().gateway();
+    for (BoardRuntime rt : runtimes.values()) {
+      BoardMaintenance m = rt.maintenance;
+      if (m == null || rt.health.state() == org.agentkanban.gateway.BoardHealth.State.UNAVAILABLE) {
+        continue;
+      }
+      try {
+        long lastEvent = rt.service.store().read(tx -> tx.eventMaxId());
+        if (m.changedSinceBackup(lastEvent)) {
+          m.backup(g, clock.now(), boards.recovery().orElseThrow(), boards.target(rt.slug));
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("final backup of board '{}' failed: {}", rt.slug, e.getMessage());
+      }
+    }
   }
 
   private static void sleep(long ms) {

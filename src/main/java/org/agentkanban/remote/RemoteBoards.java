@@ -22,4 +22,17 @@ public final class RemoteBoards {
         + (delete ? "?delete=true" : ""), null, ResponseJson.BoardRemoved.class, Map.of());
     return r.archivedTo() == null ? null : Path.of(r.archivedTo());
   }
+
+  /** Has the gateway take a verified backup of the board now. */
+  public org.agentkanban.store.FileBackups.Backup backup(String slug) {
+    ResponseJson.BackupTaken r = http.send("POST", "/api/v1/boards/" + BoardSlug.require(slug) + "/backups", null,
+        ResponseJson.BackupTaken.class, Map.of());
+    return new org.agentkanban.store.FileBackups.Backup(Path.of(r.file()), r.bytes(), r.tookMs(), r.lastEventId(), r.createdAt());
+  }
+
+  /** Has the gateway restore the board from a backup ({@code latest} or a file). */
+  public ResponseJson.BoardRestored restore(String slug, String backup) {
+    return http.send("POST", "/api/v1/boards/" + BoardSlug.require(slug) + "/restore",
+        new org.agentkanban.wire.RequestJson.Restore(backup), ResponseJson.BoardRestored.class, Map.of());
+  }
 }

@@ -88,6 +88,11 @@ public final class Boards {
     return Files.isDirectory(home.boardDir(slug)) && stores.exists(target(slug));
   }
 
+  /** Backups, quarantine and restore of boards in local files; empty for other stores. */
+  public java.util.Optional<org.agentkanban.store.BoardRecovery> recovery() {
+    return stores.recovery();
+  }
+
   /** The board's default working directory from board.yaml (a worktree's repository), or null. */
   public Path defaultWorkdir(String slug) {
     String dir = BoardConfig.read(home.boardYaml(slug)).defaultWorkdir();

@@ -13,4 +13,9 @@ public interface BoardStoreFactory {
 
   /** Whether the board's database exists, without opening it (a {@code stat}, never a read). */
   boolean exists(StoreTarget target);
+
+  /** File-level recovery, for stores kept in local files. */
+  default java.util.Optional<BoardRecovery> recovery() {
+    return java.util.Optional.empty();
+  }
 }

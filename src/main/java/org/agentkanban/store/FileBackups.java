@@ -39,4 +39,10 @@ public interface FileBackups {
 
   /** The database file itself. */
   Path databaseFile();
+
+  /** The journal mode as the database reports it (read only; never changed on a live database). */
+  String journalMode();
+
+  /** Rebuilds every index from its table: repairs index-only damage. Take a backup first. */
+  void reindex();
 }

@@ -58,4 +58,7 @@ public final class RequestJson {
 
   /** {@code PATCH /boards/{board}}. */
   public record RenameBoard(String name) {}
+
+  /** {@code POST /boards/{board}/restore}: which backup ({@code latest} when absent). */
+  public record Restore(String backup) {}
 }

@@ -64,4 +64,18 @@ public final class ResponseJson {
 
   /** {@code DELETE /attachments/{id}}. */
   public record AttachmentRemoved(long id, boolean removed) {}
+
+  /** {@code POST /boards/{board}/backups}: a verified backup just taken. */
+  public record BackupTaken(String board, String file, long bytes, long tookMs, long lastEventId, long createdAt,
+      boolean verified) {}
+
+  /** One verified backup in a list. */
+  public record BackupListed(String file, long createdAt, long bytes, long lastEventId) {}
+
+  /** {@code GET /boards/{board}/backups}. */
+  public record BackupList(String board, java.util.List<BackupListed> backups) {}
+
+  /** {@code POST /boards/{board}/restore}. */
+  public record BoardRestored(String board, String backup, long backupCreatedAt, long lastEventIdKept,
+      String quarantinedTo) {}
 }

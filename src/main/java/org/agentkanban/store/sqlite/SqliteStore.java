@@ -360,8 +360,10 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
     long bytes;
     try {
       bytes = Files.size(target);
+      SqliteRecovery.writeSidecar(target, now, bytes, lastEvent);
     } catch (IOException e) {
-      bytes = -1;
+      deleteQuietly(target);
+      throw new StoreUnavailableException(Cause.IO, "cannot record the backup " + target + ": " + e.getMessage(), e);
     }
     return new Backup(target, bytes, (System.nanoTime() - started) / 1_000_000, lastEvent, now);
   }
@@ -433,6 +435,32 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
   @Override
   public Path databaseFile() {
     return dbPath;
+  }
+
+  @Override
+  public String journalMode() {
+    requireOpen();
+    writeLock.lock();
+    try {
+      return journalMode(writer());
+    } catch (SQLException e) {
+      throw translated(e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public void reindex() {
+    requireOpen();
+    writeLock.lock();
+    try {
+      writer().exec("REINDEX");
+    } catch (SQLException e) {
+      throw translated(e);
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   private static void deleteQuietly(Path p) {

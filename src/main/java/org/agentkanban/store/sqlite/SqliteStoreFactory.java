@@ -10,6 +10,14 @@ import org.agentkanban.store.StoreTarget;
 
 /** Boards as {@code <board dir>/board.db}. */
 public final class SqliteStoreFactory implements BoardStoreFactory {
+  private final SqliteRecovery recovery = new SqliteRecovery();
+
+  /** Recovery of boards whose stores are closed: backups, quarantine, restore. */
+  @Override
+  public java.util.Optional<org.agentkanban.store.BoardRecovery> recovery() {
+    return java.util.Optional.of(recovery);
+  }
+
   public static final String DB_FILE = "board.db";
 
   private final Clock clock;

@@ -1,0 +1,106 @@
+package org.agentkanban.gateway;
+
+import org.agentkanban.store.StoreUnavailableException;
+
+/**
+ * A board's health as the gateway sees it, never silent. {@code healthy}; {@code degraded} after a
+ * transient fault (busy, an I/O error, a full or read-only disk): retried with a backoff of a few
+ * seconds and healthy again the moment an operation succeeds (no fixed quarantine window); or
+ * {@code unavailable} when SQLite reports damage: the board stops, other boards go on, and the
+ * cause and the way out are shown until it is repaired or restored.
+ */
+public final class BoardHealth {
+  public enum State {
+    HEALTHY,
+    DEGRADED,
+    UNAVAILABLE;
+
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Backoff after consecutive transient faults: short, because dispatch must resume within seconds. */
+  static final long[] BACKOFF_MS = {250, 500, 1_000, 2_000};
+
+  private State state = State.HEALTHY;
+  private String cause;
+  private String action;
+  private long since;
+  private int failures;
+  private long faults;
+
+  public synchronized State state() {
+    return state;
+  }
+
+  public synchronized String cause() {
+    return cause;
+  }
+
+  public synchronized String action() {
+    return action;
+  }
+
+  public synchronized long since() {
+    return since;
+  }
+
+  /** Transient faults seen since the gateway started (for the report). */
+  public synchronized long faults() {
+    return faults;
+  }
+
+  /** An operation succeeded: a degraded board is healthy again at once. */
+  synchronized boolean succeeded(long now) {
+    if (state == State.DEGRADED) {
+      state = State.HEALTHY;
+      cause = null;
+      action = null;
+      since = now;
+      failures = 0;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Records a failure and returns how long to wait before the next attempt.
+   *
+   * @return milliseconds until the next try, or -1 when the board is now unavailable
+   */
+  synchronized long failed(RuntimeException e, long now) {
+    boolean corrupt = e instanceof StoreUnavailableException s && !s.reason().isTransient();
+    if (corrupt) {
+      if (state != State.UNAVAILABLE) {
+        since = now;
+      }
+      state = State.UNAVAILABLE;
+      cause = e.getMessage();
+      action = "the gateway restores the newest verified backup when auto_restore is on; otherwise run "
+          + "'kanban doctor' and 'kanban restore <backup>'";
+      return -1;
+    }
+    if (state == State.HEALTHY) {
+      since = now;
+    }
+    if (state != State.UNAVAILABLE) {
+      state = State.DEGRADED;
+    }
+    cause = e.getMessage();
+    action = "retrying every few seconds; check free disk space and permissions of the board directory";
+    faults++;
+    long wait = BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)];
+    failures++;
+    return wait;
+  }
+
+  /** After a restore or repair. */
+  synchronized void restored(long now) {
+    state = State.HEALTHY;
+    cause = null;
+    action = null;
+    since = now;
+    failures = 0;
+  }
+}

@@ -1,0 +1,92 @@
+package org.agentkanban.gateway;
+
+import org.agentkanban.config.GatewaySettings;
+import org.agentkanban.store.BoardRecovery;
+import org.agentkanban.store.FileBackups;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's care of one board's files, as their single owner: PASSIVE checkpoints after a
+ * burst and when the board is idle (so the WAL stays bounded even with readers attached), and
+ * verified online backups on a schedule while the board changes, rotated to a bounded number.
+ * Called from the gateway's housekeeping thread; backups may take a while and run on their own.
+ */
+final class BoardMaintenance {
+  private static final Logger LOG = LoggerFactory.getLogger(BoardMaintenance.class);
+  /** Quiet for this long means idle: a checkpoint then costs no writer anything. */
+  static final long IDLE_MS = 2_000;
+  /** Even when idle, no more than one checkpoint this often. */
+  static final long MIN_CHECKPOINT_GAP_MS = 10_000;
+
+  private final String slug;
+  private final FileBackups files;
+  private long lastChangeSeenAt;
+  private long lastCounter = Long.MIN_VALUE;
+  private long lastCheckpointAt;
+  private long walHighWater;
+  private long lastBackupAt;
+  private long lastBackupEventId = -1;
+  private FileBackups.Backup lastBackup;
+  private long checkpoints;
+
+  BoardMaintenance(String slug, FileBackups files, long now) {
+    this.slug = slug;
+    this.files = files;
+    this.lastChangeSeenAt = now;
+    this.lastBackupAt = now;
+  }
+
+  /** Notes the board's change counter; a change means it is busy right now. */
+  void observe(long changeCounter, long now) {
+    if (changeCounter != lastCounter) {
+      lastCounter = changeCounter;
+      lastChangeSeenAt = now;
+    }
+  }
+
+  /** Checkpoints when the WAL grew past the threshold, or when the board went quiet. */
+  FileBackups.Checkpoint maybeCheckpoint(GatewaySettings g, long now) {
+    long wal = files.walBytes();
+    walHighWater = Math.max(walHighWater, wal);
+    boolean burst = wal >= g.checkpointWalBytes();
+    boolean idle = wal > 0 && now - lastChangeSeenAt >= IDLE_MS && now - lastCheckpointAt >= MIN_CHECKPOINT_GAP_MS;
+    if (!burst && !idle) {
+      return null;
+    }
+    lastCheckpointAt = now;
+    checkpoints++;
+    return files.checkpointPassive();
+  }
+
+  /** Whether a scheduled backup is due: the interval passed and the board changed since the last one. */
+  boolean backupDue(GatewaySettings g, long now, long lastEventId) {
+    return g.backupIntervalMs() > 0 && now - lastBackupAt >= g.backupIntervalMs() && lastEventId != lastBackupEventId;
+  }
+
+  /** Takes a verified backup into {@code backups/} and rotates old ones away. */
+  FileBackups.Backup backup(GatewaySettings g, long now, BoardRecovery recovery, org.agentkanban.store.StoreTarget target) {
+    FileBackups.Backup b = Backups.take(files, target, recovery, g.backupKeep(), now);
+    lastBackupAt = now;
+    lastBackupEventId = b.lastEventId();
+    lastBackup = b;
+    LOG.info("backed up board '{}' to {} ({} bytes in {} ms, verified)", slug, b.file(), b.bytes(), b.tookMs());
+    return b;
+  }
+
+  boolean changedSinceBackup(long lastEventId) {
+    return lastEventId != lastBackupEventId;
+  }
+
+  long walHighWater() {
+    return walHighWater;
+  }
+
+  long checkpoints() {
+    return checkpoints;
+  }
+
+  FileBackups.Backup lastBackup() {
+    return lastBackup;
+  }
+}
