@@ -75,6 +75,29 @@ public final class TestGateway implements ApiContext, AutoCloseable {
   }
 
   @Override
+  public org.agentkanban.store.FileBackups.Backup backupBoard(String slug) {
+    var files = (org.agentkanban.store.FileBackups) local(slug).store();
+    return org.agentkanban.gateway.Backups.take(files, home.boards.target(slug), home.boards.recovery().orElseThrow(), 12,
+        home.clock.now());
+  }
+
+  @Override
+  public List<org.agentkanban.store.BoardRecovery.BackupFile> backups(String slug) {
+    return home.boards.recovery().orElseThrow().backups(home.boards.target(slug));
+  }
+
+  @Override
+  public synchronized RestoredBoard restoreBoard(String slug, String backup) {
+    LocalBoardService old = open.remove(slug);
+    if (old != null) {
+      old.close();
+    }
+    var r = org.agentkanban.gateway.Backups.restore(home.boards, slug, backup, "test restore", true, home.clock);
+    return new RestoredBoard(slug, r.backup().toString(), r.backupCreatedAt(), r.lastEventIdKept(),
+        r.quarantinedTo() == null ? null : r.quarantinedTo().toString());
+  }
+
+  @Override
   public Path removeBoard(String slug, boolean delete) {
     if (BoardSlug.require(slug).equals(BoardSlug.DEFAULT)) {
       return home.boards.remove(slug, delete); // refused, before the board is closed
