@@ -82,15 +82,18 @@ final class BoardRuntime implements AutoCloseable {
     return lock != null;
   }
 
-  void startDispatcher(Dispatcher.Wiring wiring) {
+  /** @param withThread false when a test drives {@link Dispatcher#runOnce()} itself */
+  void startDispatcher(Dispatcher.Wiring wiring, boolean withThread) {
     if (lock == null || dispatcher != null) {
       return;
     }
     dispatcher = new Dispatcher(wiring);
     listener.target = dispatcher;
-    thread = new Thread(dispatcher, "kanban-dispatch-" + slug);
-    thread.setDaemon(true);
-    thread.start();
+    if (withThread) {
+      thread = new Thread(dispatcher, "kanban-dispatch-" + slug);
+      thread.setDaemon(true);
+      thread.start();
+    }
   }
 
   Dispatcher dispatcher() {
@@ -119,6 +122,8 @@ final class BoardRuntime implements AutoCloseable {
   public void close() {
     if (dispatcher != null) {
       dispatcher.stop();
+    }
+    if (thread != null) {
       try {
         thread.join(30_000);
       } catch (InterruptedException e) {

@@ -147,9 +147,20 @@ public final class Dispatcher implements Runnable {
     if (claiming) {
       dispatch(config);
     }
+    // A scheduled task (a due time, a rate-limit cooldown) wakes the loop when it becomes due.
+    // (One already due was woken by the tick above; should that have failed, the safety tick retries.)
+    Long due = w.ops().nextScheduledAt();
+    if (due != null && due > w.clock().now()) {
+      nextWakeAt = Math.min(nextWakeAt, due);
+    }
   }
 
   // ---- exits ---------------------------------------------------------------------------------
+
+  /** Ends a failed run through the breaker, with config.yaml's default retry budget. */
+  private void fail(String taskId, long runId, RunEnd end, Long retryAt) {
+    w.ops().endRun(taskId, runId, end, retryAt, w.config().get().maxRetries());
+  }
 
   private void recordExit(WatchedWorker worker, Integer status, KanbanConfig config) {
     try {
@@ -166,7 +177,7 @@ public final class Dispatcher implements Runnable {
     String task = worker.taskId;
     long run = worker.runId;
     if (worker.stopReason == WatchedWorker.StopReason.TIMEOUT) {
-      w.ops().endRun(task, run, RunEnd.timedOut("exceeded its max runtime of " + worker.maxRuntimeMs
+      fail(task, run, RunEnd.timedOut("exceeded its max runtime of " + worker.maxRuntimeMs
           + " ms and was stopped (TERM, then KILL after the grace period)"), null);
       return;
     }
@@ -178,7 +189,7 @@ public final class Dispatcher implements Runnable {
       return;
     }
     if (status == null) {
-      w.ops().endRun(task, run, RunEnd.crashed(null,
+      fail(task, run, RunEnd.crashed(null,
           "the worker died while no gateway watched it; its exit status is unknown"), null);
       return;
     }
@@ -188,17 +199,17 @@ public final class Dispatcher implements Runnable {
         if (worker.completeOnExit) {
           w.ops().completeRun(task, run, summaryOf(tail));
         } else {
-          w.ops().endRun(task, run, RunEnd.protocolViolation("exited 0 without calling complete, block or "
+          fail(task, run, RunEnd.protocolViolation("exited 0 without calling complete, block or "
               + "request-review" + lastOutput(tail)), null);
         }
       }
-      case RATE_LIMITED -> w.ops().endRun(task, run,
+      case RATE_LIMITED -> fail(task, run,
           RunEnd.rateLimited("exited 75 (rate limited); retrying after "
               + config.gateway().rateLimitCooldownMs() / 1000 + " s" + lastOutput(tail)),
           w.clock().now() + config.gateway().rateLimitCooldownMs());
       case CONFIGURATION_ERROR -> w.ops().blockRun(task, run,
           "the worker exited 78: its configuration is wrong" + lastOutput(tail));
-      case CRASHED -> w.ops().endRun(task, run,
+      case CRASHED -> fail(task, run,
           RunEnd.crashed(status, ExitClassifier.describe(status) + lastOutput(tail)), null);
     }
   }
@@ -368,7 +379,7 @@ public final class Dispatcher implements Runnable {
     try {
       workspace = w.workspaces().prepare(task, preferred);
     } catch (Workspaces.WorkspaceException e) {
-      w.ops().endRun(task.id(), run.id(), RunEnd.spawnFailed(e.getMessage()), null);
+      fail(task.id(), run.id(), RunEnd.spawnFailed(e.getMessage()), null);
       return;
     }
     Path contextFile = workspace.resolve(".kanban").resolve("context-" + task.id() + ".md");
@@ -376,7 +387,7 @@ public final class Dispatcher implements Runnable {
       Files.createDirectories(contextFile.getParent());
       Files.writeString(contextFile, w.service().context(task.id()), StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
-      w.ops().endRun(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(
+      fail(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(
           "cannot write the context file " + contextFile + ": " + e.getMessage()),
           now + config.gateway().rateLimitCooldownMs());
       return;
@@ -389,10 +400,10 @@ public final class Dispatcher implements Runnable {
       started = w.launcher().launch(request);
     } catch (WorkerLauncher.LaunchException e) {
       if (e.infrastructure()) {
-        w.ops().endRun(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(e.getMessage()),
+        fail(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(e.getMessage()),
             now + config.gateway().rateLimitCooldownMs());
       } else {
-        w.ops().endRun(task.id(), run.id(), RunEnd.spawnFailed(e.getMessage()), null);
+        fail(task.id(), run.id(), RunEnd.spawnFailed(e.getMessage()), null);
       }
       return;
     }

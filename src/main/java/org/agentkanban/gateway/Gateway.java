@@ -59,8 +59,16 @@ public final class Gateway implements ApiContext, AutoCloseable {
    * @param bind null for config.yaml's gateway.bind
    * @param port null for config.yaml's gateway.port (0 picks a free port)
    * @param launcherDir put on the workers' PATH so they find {@code kanban}
+   * @param processControl how workers are observed and stopped; null for the real one
+   * @param manualDispatch for tests: start no dispatcher threads; the test calls
+   *     {@link Dispatcher#runOnce()} itself (with a manual clock)
    */
-  public record Options(String bind, Integer port, String launcherDir, ProcessControl processControl) {}
+  public record Options(String bind, Integer port, String launcherDir, ProcessControl processControl,
+      boolean manualDispatch) {
+    public Options(String bind, Integer port, String launcherDir, ProcessControl processControl) {
+      this(bind, port, launcherDir, processControl, false);
+    }
+  }
 
   private final KanbanHome home;
   private final Boards boards;
@@ -178,7 +186,8 @@ public final class Gateway implements ApiContext, AutoCloseable {
       Path defaultWorkdir = boards.defaultWorkdir(slug);
       rt.startDispatcher(new Dispatcher.Wiring(slug, rt.service, rt.service.dispatch(), supervisor, launcher,
           new Workspaces(home.workspacesDir(slug), defaultWorkdir), new RunLogs(home.logsDir(slug)), config,
-          () -> url, home.root(), clock, (board, ms) -> dispatchLatency.record(ms, TimeUnit.MILLISECONDS)));
+          () -> url, home.root(), clock, (board, ms) -> dispatchLatency.record(ms, TimeUnit.MILLISECONDS)),
+          !options.manualDispatch());
     }
   }
 
