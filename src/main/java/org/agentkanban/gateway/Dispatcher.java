@@ -379,7 +379,12 @@ public final class Dispatcher implements Runnable {
     try {
       workspace = w.workspaces().prepare(task, preferred);
     } catch (Workspaces.WorkspaceException e) {
-      fail(task.id(), run.id(), RunEnd.spawnFailed(e.getMessage()), null);
+      if (e.infrastructure()) {
+        fail(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(e.getMessage()),
+            now + config.gateway().rateLimitCooldownMs());
+      } else {
+        fail(task.id(), run.id(), RunEnd.spawnFailed(e.getMessage()), null);
+      }
       return;
     }
     Path contextFile = workspace.resolve(".kanban").resolve("context-" + task.id() + ".md");
