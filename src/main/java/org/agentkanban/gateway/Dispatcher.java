@@ -133,8 +133,11 @@ public final class Dispatcher implements Runnable {
     return w.config().get().gateway().safetyTickMs();
   }
 
-  /** One pass. Public so tests can drive the dispatcher step by step with a manual clock. */
-  public void runOnce() {
+  /**
+   * One pass. Public so tests can drive the dispatcher step by step with a manual clock; passes
+   * never overlap (the gateway's shutdown runs a last one beside the dispatcher thread).
+   */
+  public synchronized void runOnce() {
     KanbanConfig config = w.config().get();
     long now = w.clock().now();
     nextWakeAt = now + config.gateway().safetyTickMs();
@@ -292,6 +295,9 @@ public final class Dispatcher implements Runnable {
       w.logs().rotateIfLarge(task.id(), run.id(), g.logMaxBytes());
       return;
     }
+    if (exitPending(run.id())) {
+      return; // our worker just exited: the next pass records how, with what we know about it
+    }
     if (run.workerPid() != null) {
       WorkerIdentity id = new WorkerIdentity(run.workerHost(), run.workerPid(), run.workerStartedAt());
       if (!id.isOnThisHost()) {
@@ -315,6 +321,16 @@ public final class Dispatcher implements Runnable {
     if (Actor.person("gateway").name().equals(run.claimedBy()) && !spawning.contains(run.id())) {
       w.ops().releaseRun(task.id(), run.id(), "the gateway stopped between claiming the task and starting its worker");
     }
+  }
+
+  private boolean exitPending(long runId) {
+    for (ExitNotice n : exits) {
+      if (n.worker().runId == runId) {
+        wake();
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---- claiming and spawning -----------------------------------------------------------------

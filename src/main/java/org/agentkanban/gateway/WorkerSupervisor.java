@@ -94,17 +94,21 @@ public final class WorkerSupervisor implements AutoCloseable {
   }
 
   private void exited(WatchedWorker w, Integer status) {
-    if (live.remove(w.key()) == null) {
+    if (!live.containsKey(w.key()) || w.exitSeen) {
       return;
     }
+    w.exitSeen = true;
     // Children the worker left behind go with it, while its process group still provably exists.
     if (control.hasLeftovers(w.identity)) {
       stopper.submit(() -> control.stop(w.identity, grace));
     }
+    // The dispatcher hears of the exit before the worker leaves the live set: a dispatcher that no
+    // longer finds the worker live always finds its exit notice (never judges it a stranger's).
     ExitListener l = listeners.get(w.board);
     if (l != null) {
       l.exited(w, status);
     }
+    live.remove(w.key());
   }
 
   /** Stops a worker's tree in the background; the exit arrives through {@link #watch}/adoption. */
