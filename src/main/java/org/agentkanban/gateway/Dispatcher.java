@@ -257,6 +257,11 @@ public final class Dispatcher implements Runnable {
       if (openIds.contains(worker.runId) || worker.stopping) {
         continue;
       }
+      if (worker.unkillable && !worker.deferralNoted) {
+        worker.deferralNoted = true;
+        w.ops().note(worker.taskId, worker.runId, EventKind.RECLAIM_DEFERRED, Map.of("pid", worker.identity.pid(),
+            "reason", "the worker of run " + worker.runId + " survived SIGKILL; no new worker starts until it exits"));
+      }
       // The run ended but its process lives: an operator ended it (stop now), or the worker ended
       // it itself and is finishing up (give it the grace period, then stop it).
       boolean operator = closedByOthers.contains(worker.taskId + "/" + worker.runId);
@@ -278,7 +283,8 @@ public final class Dispatcher implements Runnable {
       Long deadline = worker.deadline();
       if (deadline != null && now >= deadline && worker.stopReason == null) {
         w.supervisor().stop(worker, WatchedWorker.StopReason.TIMEOUT);
-      } else if (deadline != null) {
+      } else if (deadline != null && deadline > now) {
+        // (A deadline already past is being acted on: waking for it again would spin the loop.)
         nextWakeAt = Math.min(nextWakeAt, deadline);
       }
       if (worker.unkillable && !worker.deferralNoted) {
