@@ -274,6 +274,10 @@ final class GatewayHarness implements AutoCloseable {
 
   /** {@code PRAGMA integrity_check} on a board's file, from a connection of its own. */
   String integrityCheck(String slug) {
+    return integrityCheck(home, slug);
+  }
+
+  static String integrityCheck(Path home, String slug) {
     Path db = new KanbanHome(home).boardDir(slug).resolve("board.db");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement st = c.createStatement();
