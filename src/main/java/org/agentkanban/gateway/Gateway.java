@@ -183,11 +183,29 @@ public final class Gateway implements ApiContext, AutoCloseable {
     BoardRuntime rt = BoardRuntime.open(slug, listener -> boards.open(slug, listener), home.boardDir(slug));
     runtimes.put(slug, rt);
     if (rt.dispatching()) {
-      Path defaultWorkdir = boards.defaultWorkdir(slug);
-      rt.startDispatcher(new Dispatcher.Wiring(slug, rt.service, rt.service.dispatch(), supervisor, launcher,
-          new Workspaces(home.workspacesDir(slug), defaultWorkdir), new RunLogs(home.logsDir(slug)), config,
-          () -> url, home.root(), clock, (board, ms) -> dispatchLatency.record(ms, TimeUnit.MILLISECONDS)),
-          !options.manualDispatch());
+      startDispatcher(rt);
+    }
+  }
+
+  private void startDispatcher(BoardRuntime rt) {
+    String slug = rt.slug;
+    Path defaultWorkdir = boards.defaultWorkdir(slug);
+    rt.startDispatcher(new Dispatcher.Wiring(slug, rt.service, rt.service.dispatch(), supervisor, launcher,
+        new Workspaces(home.workspacesDir(slug), defaultWorkdir), new RunLogs(home.logsDir(slug)), config,
+        () -> url, home.root(), clock, (board, ms) -> dispatchLatency.record(ms, TimeUnit.MILLISECONDS)),
+        !options.manualDispatch());
+  }
+
+  /** Boards another gateway dispatched: this one takes over once that one is gone. */
+  private synchronized void takeOverFreedBoards() {
+    if (stopped) {
+      return;
+    }
+    for (BoardRuntime rt : runtimes.values()) {
+      if (!rt.dispatching() && rt.tryLock()) {
+        LOG.info("board '{}': the gateway that dispatched it is gone; this gateway dispatches it now", rt.slug);
+        startDispatcher(rt);
+      }
     }
   }
 
@@ -214,6 +232,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
         });
       }
       discoverBoards();
+      takeOverFreedBoards();
     } catch (RuntimeException e) {
       LOG.warn("gateway housekeeping failed; retrying", e);
     }
