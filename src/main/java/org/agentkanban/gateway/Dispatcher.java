@@ -349,7 +349,7 @@ public final class Dispatcher implements Runnable {
       return;
     }
     for (Task t : w.ops().dispatchable(budget * 4 + 16)) {
-      if (budget <= 0) {
+      if (!w.supervisor().hasRoom(w.board(), g.maxWorkers(), g.boardMaxWorkers())) {
         return;
       }
       if (w.supervisor().hasLiveWorkerFor(w.board(), t.id())) {
@@ -363,22 +363,28 @@ public final class Dispatcher implements Runnable {
         continue;
       }
       waitingReasons.remove(t.id());
-      if (w.supervisor().liveCountFor(a.name()) >= a.maxConcurrent()) {
+      // The caps are checked and the place taken at once: other boards' dispatchers run meanwhile.
+      WorkerSupervisor.Slot slot = w.supervisor().reserve(w.board(), a.name(), g.maxWorkers(), g.boardMaxWorkers(),
+          a.maxConcurrent());
+      if (slot == null) {
         continue;
       }
-      Claim claim;
       try {
-        claim = w.service().claim(t.id(), g.leaseTtlMs(), Actor.person("gateway"));
-      } catch (KanbanException e) {
-        continue; // lost a race or the rules changed meanwhile: the next pass sees the truth
-      }
-      spawning.add(claim.run().id());
-      try {
-        spawn(claim, a, config, t.updatedAt());
+        Claim claim;
+        try {
+          claim = w.service().claim(t.id(), g.leaseTtlMs(), Actor.person("gateway"));
+        } catch (KanbanException e) {
+          continue; // lost a race or the rules changed meanwhile: the next pass sees the truth
+        }
+        spawning.add(claim.run().id());
+        try {
+          spawn(claim, a, config, t.updatedAt());
+        } finally {
+          spawning.remove(claim.run().id());
+        }
       } finally {
-        spawning.remove(claim.run().id());
+        w.supervisor().release(slot);
       }
-      budget--;
     }
   }
 

@@ -339,7 +339,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
           rt.lastError == null ? null : "see 'kanban doctor'", supervisor.liveCount(rt.slug), walBytes(rt.slug)));
     }
     list.sort(java.util.Comparator.comparing(BoardHealth::board));
-    return new Health(overall, startedAt, VERSION, list);
+    return new Health(overall, startedAt, VERSION, config.problem(), list);
   }
 
   @Override

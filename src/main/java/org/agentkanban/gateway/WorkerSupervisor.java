@@ -141,6 +141,50 @@ public final class WorkerSupervisor implements AutoCloseable {
     ws.forEach(w -> stop(w, WatchedWorker.StopReason.SHUTDOWN));
   }
 
+  /** A place for a worker about to start: counted against the caps until it is watched or given back. */
+  static final class Slot {
+    final String board;
+    final String assignee;
+
+    private Slot(String board, String assignee) {
+      this.board = board;
+      this.assignee = assignee;
+    }
+  }
+
+  private final List<Slot> reserved = new java.util.ArrayList<>();
+
+  /**
+   * Reserves a place for one more worker of {@code assignee} on {@code board} if the caps allow it:
+   * host ({@code maxWorkers}), board and assignee, counting live workers and places reserved by
+   * other boards' dispatchers, atomically (the dispatchers of several boards run at once).
+   *
+   * @return the place, to give back with {@link #release} once the worker is watched (or failed to
+   *     start); null when a cap is full
+   */
+  synchronized Slot reserve(String board, String assignee, int maxWorkers, int boardMaxWorkers, int assigneeMax) {
+    int total = live.size() + reserved.size();
+    int onBoard = liveCount(board) + (int) reserved.stream().filter(r -> r.board.equals(board)).count();
+    int ofAssignee = liveCountFor(assignee) + (int) reserved.stream().filter(r -> r.assignee.equals(assignee)).count();
+    if (total >= maxWorkers || onBoard >= boardMaxWorkers || ofAssignee >= assigneeMax) {
+      return null;
+    }
+    Slot s = new Slot(board, assignee);
+    reserved.add(s);
+    return s;
+  }
+
+  /** Whether the host and board caps leave room for any worker at all. */
+  synchronized boolean hasRoom(String board, int maxWorkers, int boardMaxWorkers) {
+    int total = live.size() + reserved.size();
+    int onBoard = liveCount(board) + (int) reserved.stream().filter(r -> r.board.equals(board)).count();
+    return total < maxWorkers && onBoard < boardMaxWorkers;
+  }
+
+  synchronized void release(Slot slot) {
+    reserved.remove(slot);
+  }
+
   WatchedWorker get(String board, long runId) {
     return live.get(WatchedWorker.key(board, runId));
   }
