@@ -67,6 +67,7 @@ final class GatewayHarness implements AutoCloseable {
     Clock clock = Clock.SYSTEM;
     boolean api;
     boolean manualDispatch;
+    final Map<String, String> env = new HashMap<>();
 
     Setup(Path home, String config) {
       this.home = home;
@@ -86,6 +87,12 @@ final class GatewayHarness implements AutoCloseable {
     /** Serve the real HTTP API on a free port, write gateway.json, give workers the kanban launcher. */
     Setup api() {
       this.api = true;
+      return this;
+    }
+
+    /** A variable in the gateway's own environment (what its workers inherit, minus KANBAN_*). */
+    Setup env(String key, String value) {
+      env.put(key, value);
       return this;
     }
 
@@ -111,6 +118,7 @@ final class GatewayHarness implements AutoCloseable {
     this.boards = TempHome.boards(home, s.clock, ServiceSettings.defaults(), true);
     Map<String, String> env = new HashMap<>(System.getenv());
     env.keySet().removeIf(k -> k.startsWith("KANBAN_"));
+    env.putAll(s.env);
     Gateway.ApiStarter starter = !s.api ? null : (context, bind, port, token) -> {
       ApiServer server = new ApiServer(context, new ApiServer.Options(bind, 0, token, 1L << 20)).start();
       return new Gateway.Api() {
