@@ -80,6 +80,7 @@ class DispatchRulesTest {
     assertThat(new TestHttp(h.gateway.url()).get("/api/v1/health").status()).isEqualTo(200);
   }
 
+  /** Twenty tasks on two boards; a hundred and twenty with {@code -Dkanban.test.long=true}. */
   @Test
   void hostBoardAndAssigneeCapsAreNeverExceededWhileManyTasksCompete() {
     h = GatewayHarness.setup(home, """
@@ -100,14 +101,14 @@ class DispatchRulesTest {
     List<String[]> all = new ArrayList<>();
     try (WorkerCensus census = new WorkerCensus(home)) {
       for (String board : List.of("default", "beta")) {
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < (Boolean.getBoolean("kanban.test.long") ? 30 : 5); i++) {
           for (String assignee : List.of("solo", "many")) {
             all.add(new String[] {board, h.board(board).create(task(assignee + " " + i, "sleep 0.4", assignee)).view().id()});
           }
         }
       }
       for (String[] t : all) {
-        h.awaitStatus(t[0], t[1], Status.DONE, Duration.ofSeconds(90));
+        h.awaitStatus(t[0], t[1], Status.DONE, Duration.ofSeconds(180));
       }
       assertThat(census.maxTotal()).isBetween(2, 3);
       assertThat(census.maxOnBoard("default")).isLessThanOrEqualTo(2);

@@ -75,22 +75,24 @@ class RetryBudgetTest {
     assertThat(h.events(id, EventKind.CLAIMED)).hasSize(runs);
   }
 
+  /** Six tasks; sixty with {@code -Dkanban.test.long=true}. */
   @Test
   void workersThatCrashAtOnceAreBlockedAfterMaxRetriesPlusOneAttemptsAndNeverSpawnedAgain() {
     start(CONFIG);
     List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
+    int tasks = Boolean.getBoolean("kanban.test.long") ? 60 : 6;
+    for (int i = 0; i < tasks; i++) {
       ids.add(h.shell("sh", "echo crash $KANBAN_RUN; exit 1"));
     }
     for (String id : ids) {
-      h.awaitStatus(id, Status.BLOCKED, Duration.ofSeconds(60));
+      h.awaitStatus(id, Status.BLOCKED, Duration.ofSeconds(tasks * 10L));
     }
     for (String id : ids) {
       assertThat(outcomes(id)).containsExactly(RunOutcome.CRASHED, RunOutcome.CRASHED, RunOutcome.GAVE_UP);
       assertThat(h.task(id).blockReason()).contains("gave up").contains("exited with code 1");
     }
     assertQuietFor(ids.get(0), 3);
-    assertThat(ids.stream().mapToInt(id -> h.runs(id).size()).sum()).isEqualTo(18);
+    assertThat(ids.stream().mapToInt(id -> h.runs(id).size()).sum()).isEqualTo(3 * tasks);
     assertThat(census.maxLiveRunsOfAnyTask()).isLessThanOrEqualTo(1);
     assertThat(h.integrityCheck("default")).isEqualTo("ok");
   }
