@@ -45,7 +45,11 @@ public interface ApiContext {
   MeterRegistry metrics();
 
   /** Health as the API reports it. */
-  record Health(String status, long startedAt, String version, List<BoardHealth> boards) {}
+  record Health(String status, long startedAt, String version, String configProblem, List<BoardHealth> boards) {
+    public Health(String status, long startedAt, String version, List<BoardHealth> boards) {
+      this(status, startedAt, version, null, boards);
+    }
+  }
 
   /**
    * @param status healthy, degraded or unavailable

@@ -25,8 +25,9 @@ final class BoardRuntime implements AutoCloseable {
   final String slug;
   final LocalBoardService service;
   private final ForwardingListener listener;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final Path lockFile;
+  private FileChannel lockChannel;
+  private volatile FileLock lock;
   private Dispatcher dispatcher;
   private Thread thread;
   private long lastChangeCounter = Long.MIN_VALUE;
@@ -55,10 +56,12 @@ final class BoardRuntime implements AutoCloseable {
     }
   }
 
-  private BoardRuntime(String slug, LocalBoardService service, ForwardingListener listener, FileChannel channel, FileLock lock) {
+  private BoardRuntime(String slug, LocalBoardService service, ForwardingListener listener, Path lockFile,
+      FileChannel channel, FileLock lock) {
     this.slug = slug;
     this.service = service;
     this.listener = listener;
+    this.lockFile = lockFile;
     this.lockChannel = channel;
     this.lock = lock;
   }
@@ -66,33 +69,48 @@ final class BoardRuntime implements AutoCloseable {
   static BoardRuntime open(String slug, java.util.function.Function<BoardListener, LocalBoardService> opener, Path boardDir) {
     ForwardingListener listener = new ForwardingListener();
     LocalBoardService service = opener.apply(listener);
-    FileChannel channel = null;
-    FileLock lock = null;
+    BoardRuntime rt = new BoardRuntime(slug, service, listener, boardDir.resolve("dispatch.lock"), null, null);
+    if (!rt.tryLock()) {
+      LOG.warn("board '{}' is dispatched by another gateway; this gateway serves its API only", slug);
+    }
+    return rt;
+  }
+
+  /**
+   * Takes the board's dispatch lock if it is free (at start, and again while another gateway holds
+   * it, so a board never stays undispatched after that gateway is gone). Never a database file.
+   */
+  synchronized boolean tryLock() {
+    if (lock != null) {
+      return true;
+    }
     try {
-      channel = FileChannel.open(boardDir.resolve("dispatch.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      lock = channel.tryLock();
+      if (lockChannel == null) {
+        lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      }
+      lock = lockChannel.tryLock();
     } catch (IOException | OverlappingFileLockException e) {
       lock = null;
     }
-    if (lock == null) {
-      LOG.warn("board '{}' is dispatched by another gateway; this gateway serves its API only", slug);
-    }
-    return new BoardRuntime(slug, service, listener, channel, lock);
+    return lock != null;
   }
 
   boolean dispatching() {
     return lock != null;
   }
 
-  void startDispatcher(Dispatcher.Wiring wiring) {
+  /** @param withThread false when a test drives {@link Dispatcher#runOnce()} itself */
+  void startDispatcher(Dispatcher.Wiring wiring, boolean withThread) {
     if (lock == null || dispatcher != null) {
       return;
     }
     dispatcher = new Dispatcher(wiring);
     listener.target = dispatcher;
-    thread = new Thread(dispatcher, "kanban-dispatch-" + slug);
-    thread.setDaemon(true);
-    thread.start();
+    if (withThread) {
+      thread = new Thread(dispatcher, "kanban-dispatch-" + slug);
+      thread.setDaemon(true);
+      thread.start();
+    }
   }
 
   Dispatcher dispatcher() {
@@ -122,9 +140,11 @@ final class BoardRuntime implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (dispatcher != null) {
       dispatcher.stop();
+    }
+    if (thread != null) {
       try {
         thread.join(30_000);
       } catch (InterruptedException e) {

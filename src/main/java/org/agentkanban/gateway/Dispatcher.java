@@ -109,14 +109,44 @@ public final class Dispatcher implements Runnable {
     w.supervisor().unregister(w.board());
   }
 
+  /** Where a pass's success or failure is reported: the board's health. */
+  public interface HealthReporter {
+    void succeeded();
+
+    /** @return milliseconds until the next try, or a negative number when the board is unavailable */
+    long failed(RuntimeException e);
+  }
+
+  private volatile HealthReporter health;
+  private volatile boolean halted;
+
+  public void reportHealthTo(HealthReporter reporter) {
+    this.health = reporter;
+  }
+
   @Override
   public void run() {
     while (running) {
-      try {
-        runOnce();
-      } catch (RuntimeException e) {
-        // The loop lives on: a failed pass is logged and retried at the next wake.
-        LOG.warn("dispatcher of board '{}' failed a pass; retrying", w.board(), e);
+      if (!halted) {
+        try {
+          runOnce();
+          HealthReporter h = health;
+          if (h != null) {
+            h.succeeded();
+          }
+        } catch (RuntimeException e) {
+          // The loop lives on: a failed pass is retried after the board's backoff (seconds, not a
+          // quarantine window); on damage it halts until the gateway has restored the board.
+          HealthReporter h = health;
+          long retryIn = h == null ? safetyTickMs() : h.failed(e);
+          if (retryIn < 0) {
+            halted = true;
+            LOG.error("board '{}' is unavailable: {}", w.board(), e.getMessage());
+          } else {
+            LOG.warn("dispatcher of board '{}' failed a pass ({}); retrying in {} ms", w.board(), e.getMessage(), retryIn);
+            nextWakeAt = w.clock().now() + retryIn;
+          }
+        }
       }
       long waitMs = Math.max(1, Math.min(safetyTickMs(), nextWakeAt - w.clock().now()));
       try {
@@ -133,8 +163,11 @@ public final class Dispatcher implements Runnable {
     return w.config().get().gateway().safetyTickMs();
   }
 
-  /** One pass. Public so tests can drive the dispatcher step by step with a manual clock. */
-  public void runOnce() {
+  /**
+   * One pass. Public so tests can drive the dispatcher step by step with a manual clock; passes
+   * never overlap (the gateway's shutdown runs a last one beside the dispatcher thread).
+   */
+  public synchronized void runOnce() {
     KanbanConfig config = w.config().get();
     long now = w.clock().now();
     nextWakeAt = now + config.gateway().safetyTickMs();
@@ -147,9 +180,20 @@ public final class Dispatcher implements Runnable {
     if (claiming) {
       dispatch(config);
     }
+    // A scheduled task (a due time, a rate-limit cooldown) wakes the loop when it becomes due.
+    // (One already due was woken by the tick above; should that have failed, the safety tick retries.)
+    Long due = w.ops().nextScheduledAt();
+    if (due != null && due > w.clock().now()) {
+      nextWakeAt = Math.min(nextWakeAt, due);
+    }
   }
 
   // ---- exits ---------------------------------------------------------------------------------
+
+  /** Ends a failed run through the breaker, with config.yaml's default retry budget. */
+  private void fail(String taskId, long runId, RunEnd end, Long retryAt) {
+    w.ops().endRun(taskId, runId, end, retryAt, w.config().get().maxRetries());
+  }
 
   private void recordExit(WatchedWorker worker, Integer status, KanbanConfig config) {
     try {
@@ -166,7 +210,7 @@ public final class Dispatcher implements Runnable {
     String task = worker.taskId;
     long run = worker.runId;
     if (worker.stopReason == WatchedWorker.StopReason.TIMEOUT) {
-      w.ops().endRun(task, run, RunEnd.timedOut("exceeded its max runtime of " + worker.maxRuntimeMs
+      fail(task, run, RunEnd.timedOut("exceeded its max runtime of " + worker.maxRuntimeMs
           + " ms and was stopped (TERM, then KILL after the grace period)"), null);
       return;
     }
@@ -178,7 +222,7 @@ public final class Dispatcher implements Runnable {
       return;
     }
     if (status == null) {
-      w.ops().endRun(task, run, RunEnd.crashed(null,
+      fail(task, run, RunEnd.crashed(null,
           "the worker died while no gateway watched it; its exit status is unknown"), null);
       return;
     }
@@ -188,17 +232,17 @@ public final class Dispatcher implements Runnable {
         if (worker.completeOnExit) {
           w.ops().completeRun(task, run, summaryOf(tail));
         } else {
-          w.ops().endRun(task, run, RunEnd.protocolViolation("exited 0 without calling complete, block or "
+          fail(task, run, RunEnd.protocolViolation("exited 0 without calling complete, block or "
               + "request-review" + lastOutput(tail)), null);
         }
       }
-      case RATE_LIMITED -> w.ops().endRun(task, run,
+      case RATE_LIMITED -> fail(task, run,
           RunEnd.rateLimited("exited 75 (rate limited); retrying after "
               + config.gateway().rateLimitCooldownMs() / 1000 + " s" + lastOutput(tail)),
           w.clock().now() + config.gateway().rateLimitCooldownMs());
       case CONFIGURATION_ERROR -> w.ops().blockRun(task, run,
           "the worker exited 78: its configuration is wrong" + lastOutput(tail));
-      case CRASHED -> w.ops().endRun(task, run,
+      case CRASHED -> fail(task, run,
           RunEnd.crashed(status, ExitClassifier.describe(status) + lastOutput(tail)), null);
     }
   }
@@ -243,6 +287,11 @@ public final class Dispatcher implements Runnable {
       if (openIds.contains(worker.runId) || worker.stopping) {
         continue;
       }
+      if (worker.unkillable && !worker.deferralNoted) {
+        worker.deferralNoted = true;
+        w.ops().note(worker.taskId, worker.runId, EventKind.RECLAIM_DEFERRED, Map.of("pid", worker.identity.pid(),
+            "reason", "the worker of run " + worker.runId + " survived SIGKILL; no new worker starts until it exits"));
+      }
       // The run ended but its process lives: an operator ended it (stop now), or the worker ended
       // it itself and is finishing up (give it the grace period, then stop it).
       boolean operator = closedByOthers.contains(worker.taskId + "/" + worker.runId);
@@ -264,7 +313,8 @@ public final class Dispatcher implements Runnable {
       Long deadline = worker.deadline();
       if (deadline != null && now >= deadline && worker.stopReason == null) {
         w.supervisor().stop(worker, WatchedWorker.StopReason.TIMEOUT);
-      } else if (deadline != null) {
+      } else if (deadline != null && deadline > now) {
+        // (A deadline already past is being acted on: waking for it again would spin the loop.)
         nextWakeAt = Math.min(nextWakeAt, deadline);
       }
       if (worker.unkillable && !worker.deferralNoted) {
@@ -280,6 +330,9 @@ public final class Dispatcher implements Runnable {
       }
       w.logs().rotateIfLarge(task.id(), run.id(), g.logMaxBytes());
       return;
+    }
+    if (exitPending(run.id())) {
+      return; // our worker just exited: the next pass records how, with what we know about it
     }
     if (run.workerPid() != null) {
       WorkerIdentity id = new WorkerIdentity(run.workerHost(), run.workerPid(), run.workerStartedAt());
@@ -306,6 +359,16 @@ public final class Dispatcher implements Runnable {
     }
   }
 
+  private boolean exitPending(long runId) {
+    for (ExitNotice n : exits) {
+      if (n.worker().runId == runId) {
+        wake();
+        return true;
+      }
+    }
+    return false;
+  }
+
   // ---- claiming and spawning -----------------------------------------------------------------
 
   private void dispatch(KanbanConfig config) {
@@ -316,7 +379,7 @@ public final class Dispatcher implements Runnable {
       return;
     }
     for (Task t : w.ops().dispatchable(budget * 4 + 16)) {
-      if (budget <= 0) {
+      if (!w.supervisor().hasRoom(w.board(), g.maxWorkers(), g.boardMaxWorkers())) {
         return;
       }
       if (w.supervisor().hasLiveWorkerFor(w.board(), t.id())) {
@@ -330,22 +393,28 @@ public final class Dispatcher implements Runnable {
         continue;
       }
       waitingReasons.remove(t.id());
-      if (w.supervisor().liveCountFor(a.name()) >= a.maxConcurrent()) {
+      // The caps are checked and the place taken at once: other boards' dispatchers run meanwhile.
+      WorkerSupervisor.Slot slot = w.supervisor().reserve(w.board(), a.name(), g.maxWorkers(), g.boardMaxWorkers(),
+          a.maxConcurrent());
+      if (slot == null) {
         continue;
       }
-      Claim claim;
       try {
-        claim = w.service().claim(t.id(), g.leaseTtlMs(), Actor.person("gateway"));
-      } catch (KanbanException e) {
-        continue; // lost a race or the rules changed meanwhile: the next pass sees the truth
-      }
-      spawning.add(claim.run().id());
-      try {
-        spawn(claim, a, config, t.updatedAt());
+        Claim claim;
+        try {
+          claim = w.service().claim(t.id(), g.leaseTtlMs(), Actor.person("gateway"));
+        } catch (KanbanException e) {
+          continue; // lost a race or the rules changed meanwhile: the next pass sees the truth
+        }
+        spawning.add(claim.run().id());
+        try {
+          spawn(claim, a, config, t.updatedAt());
+        } finally {
+          spawning.remove(claim.run().id());
+        }
       } finally {
-        spawning.remove(claim.run().id());
+        w.supervisor().release(slot);
       }
-      budget--;
     }
   }
 
@@ -368,7 +437,12 @@ public final class Dispatcher implements Runnable {
     try {
       workspace = w.workspaces().prepare(task, preferred);
     } catch (Workspaces.WorkspaceException e) {
-      w.ops().endRun(task.id(), run.id(), RunEnd.spawnFailed(e.getMessage()), null);
+      if (e.infrastructure()) {
+        fail(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(e.getMessage()),
+            now + config.gateway().rateLimitCooldownMs());
+      } else {
+        fail(task.id(), run.id(), RunEnd.spawnFailed(e.getMessage()), null);
+      }
       return;
     }
     Path contextFile = workspace.resolve(".kanban").resolve("context-" + task.id() + ".md");
@@ -376,7 +450,7 @@ public final class Dispatcher implements Runnable {
       Files.createDirectories(contextFile.getParent());
       Files.writeString(contextFile, w.service().context(task.id()), StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
-      w.ops().endRun(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(
+      fail(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(
           "cannot write the context file " + contextFile + ": " + e.getMessage()),
           now + config.gateway().rateLimitCooldownMs());
       return;
@@ -389,10 +463,10 @@ public final class Dispatcher implements Runnable {
       started = w.launcher().launch(request);
     } catch (WorkerLauncher.LaunchException e) {
       if (e.infrastructure()) {
-        w.ops().endRun(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(e.getMessage()),
+        fail(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(e.getMessage()),
             now + config.gateway().rateLimitCooldownMs());
       } else {
-        w.ops().endRun(task.id(), run.id(), RunEnd.spawnFailed(e.getMessage()), null);
+        fail(task.id(), run.id(), RunEnd.spawnFailed(e.getMessage()), null);
       }
       return;
     }

@@ -59,8 +59,16 @@ public final class Gateway implements ApiContext, AutoCloseable {
    * @param bind null for config.yaml's gateway.bind
    * @param port null for config.yaml's gateway.port (0 picks a free port)
    * @param launcherDir put on the workers' PATH so they find {@code kanban}
+   * @param processControl how workers are observed and stopped; null for the real one
+   * @param manualDispatch for tests: start no dispatcher threads; the test calls
+   *     {@link Dispatcher#runOnce()} itself (with a manual clock)
    */
-  public record Options(String bind, Integer port, String launcherDir, ProcessControl processControl) {}
+  public record Options(String bind, Integer port, String launcherDir, ProcessControl processControl,
+      boolean manualDispatch) {
+    public Options(String bind, Integer port, String launcherDir, ProcessControl processControl) {
+      this(bind, port, launcherDir, processControl, false);
+    }
+  }
 
   private final KanbanHome home;
   private final Boards boards;
@@ -215,10 +223,47 @@ public final class Gateway implements ApiContext, AutoCloseable {
       rt.maintenance = new BoardMaintenance(slug, files, clock.now());
     }
     if (rt.dispatching()) {
-      Path defaultWorkdir = boards.defaultWorkdir(slug);
-      rt.startDispatcher(new Dispatcher.Wiring(slug, rt.service, rt.service.dispatch(), supervisor, launcher,
-          new Workspaces(home.workspacesDir(slug), defaultWorkdir), new RunLogs(home.logsDir(slug)), config,
-          () -> url, home.root(), clock, (board, ms) -> dispatchLatency.record(ms, TimeUnit.MILLISECONDS)));
+      startDispatcher(rt);
+    }
+  }
+
+  private void startDispatcher(BoardRuntime rt) {
+    String slug = rt.slug;
+    Path defaultWorkdir = boards.defaultWorkdir(slug);
+    rt.startDispatcher(new Dispatcher.Wiring(slug, rt.service, rt.service.dispatch(), supervisor, launcher,
+        new Workspaces(home.workspacesDir(slug), defaultWorkdir), new RunLogs(home.logsDir(slug)), config,
+        () -> url, home.root(), clock, (board, ms) -> dispatchLatency.record(ms, TimeUnit.MILLISECONDS)),
+        !options.manualDispatch());
+    Dispatcher d = rt.dispatcher();
+    if (d != null) {
+      d.reportHealthTo(new Dispatcher.HealthReporter() {
+        @Override
+        public void succeeded() {
+          rt.health.succeeded(clock.now());
+        }
+
+        @Override
+        public long failed(RuntimeException e) {
+          long wait = rt.health.failed(e, clock.now());
+          if (wait < 0) {
+            boardDamaged(rt.slug, e);
+          }
+          return wait;
+        }
+      });
+    }
+  }
+
+  /** Boards another gateway dispatched: this one takes over once that one is gone. */
+  private synchronized void takeOverFreedBoards() {
+    if (stopped) {
+      return;
+    }
+    for (BoardRuntime rt : runtimes.values()) {
+      if (!rt.dispatching() && rt.tryLock()) {
+        LOG.info("board '{}': the gateway that dispatched it is gone; this gateway dispatches it now", rt.slug);
+        startDispatcher(rt);
+      }
     }
   }
 
@@ -245,6 +290,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
         });
       }
       discoverBoards();
+      takeOverFreedBoards();
       maintainBoards();
     } catch (RuntimeException e) {
       LOG.warn("gateway housekeeping failed; retrying", e);
@@ -537,7 +583,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
       }
     }
     list.sort(java.util.Comparator.comparing(BoardHealth::board));
-    return new Health(overall, startedAt, VERSION, list);
+    return new Health(overall, startedAt, VERSION, config.problem(), list);
   }
 
   @Override

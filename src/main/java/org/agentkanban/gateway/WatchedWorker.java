@@ -33,6 +33,8 @@ final class WatchedWorker {
   /** When the dispatcher first saw this worker's run closed while the process still ran. */
   volatile Long runClosedSeenAt;
   volatile boolean deferralNoted;
+  /** Its exit was handed to the dispatcher (at most once). */
+  volatile boolean exitSeen;
 
   WatchedWorker(String board, String taskId, long runId, String assignee, WorkerIdentity identity, Process process,
       boolean completeOnExit, long startedAt, Long maxRuntimeMs) {

@@ -84,13 +84,40 @@ public final class WorkerLauncher {
           .redirectErrorStream(true);
       pb.environment().clear();
       pb.environment().putAll(env);
+      long launchedAt = System.currentTimeMillis();
       Process p = pb.start();
-      WorkerIdentity id = WorkerIdentity.of(p.toHandle())
-          .orElseThrow(() -> new IOException("the process exited before its start time could be read"));
-      return new Started(p, id);
+      return new Started(p, identity(p, launchedAt));
     } catch (IOException e) {
       throw new LaunchException("cannot start worker: " + e.getMessage(), true);
     }
+  }
+
+  /**
+   * The started process's identity. A worker that is done within a millisecond or two (an
+   * {@code echo}, a command failing at once) may be gone before its start time can be read: it is
+   * still our worker, its exit status is in hand, and an identity stamped with the launch time
+   * names no live process (its leftover children, started after the launch, stay reachable). A
+   * process that lives but whose start time cannot be read is one we could not supervise: it is
+   * stopped at once.
+   */
+  private static WorkerIdentity identity(Process p, long launchedAt) throws IOException {
+    var id = WorkerIdentity.of(p.toHandle());
+    if (id.isPresent()) {
+      return id.get();
+    }
+    try {
+      if (p.waitFor(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        return new WorkerIdentity(HostIdentity.current(), p.pid(), launchedAt);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    id = WorkerIdentity.of(p.toHandle());
+    if (id.isPresent()) {
+      return id.get();
+    }
+    p.destroyForcibly();
+    throw new IOException("cannot read the start time of worker pid " + p.pid() + " (is /proc readable?); it was stopped");
   }
 
   private List<String> argv(Request r) throws LaunchException {

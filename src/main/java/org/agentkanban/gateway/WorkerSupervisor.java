@@ -94,17 +94,21 @@ public final class WorkerSupervisor implements AutoCloseable {
   }
 
   private void exited(WatchedWorker w, Integer status) {
-    if (live.remove(w.key()) == null) {
+    if (!live.containsKey(w.key()) || w.exitSeen) {
       return;
     }
+    w.exitSeen = true;
     // Children the worker left behind go with it, while its process group still provably exists.
     if (control.hasLeftovers(w.identity)) {
       stopper.submit(() -> control.stop(w.identity, grace));
     }
+    // The dispatcher hears of the exit before the worker leaves the live set: a dispatcher that no
+    // longer finds the worker live always finds its exit notice (never judges it a stranger's).
     ExitListener l = listeners.get(w.board);
     if (l != null) {
       l.exited(w, status);
     }
+    live.remove(w.key());
   }
 
   /** Stops a worker's tree in the background; the exit arrives through {@link #watch}/adoption. */
@@ -135,6 +139,50 @@ public final class WorkerSupervisor implements AutoCloseable {
   void stopAll(String board) {
     List<WatchedWorker> ws = liveOn(board);
     ws.forEach(w -> stop(w, WatchedWorker.StopReason.SHUTDOWN));
+  }
+
+  /** A place for a worker about to start: counted against the caps until it is watched or given back. */
+  static final class Slot {
+    final String board;
+    final String assignee;
+
+    private Slot(String board, String assignee) {
+      this.board = board;
+      this.assignee = assignee;
+    }
+  }
+
+  private final List<Slot> reserved = new java.util.ArrayList<>();
+
+  /**
+   * Reserves a place for one more worker of {@code assignee} on {@code board} if the caps allow it:
+   * host ({@code maxWorkers}), board and assignee, counting live workers and places reserved by
+   * other boards' dispatchers, atomically (the dispatchers of several boards run at once).
+   *
+   * @return the place, to give back with {@link #release} once the worker is watched (or failed to
+   *     start); null when a cap is full
+   */
+  synchronized Slot reserve(String board, String assignee, int maxWorkers, int boardMaxWorkers, int assigneeMax) {
+    int total = live.size() + reserved.size();
+    int onBoard = liveCount(board) + (int) reserved.stream().filter(r -> r.board.equals(board)).count();
+    int ofAssignee = liveCountFor(assignee) + (int) reserved.stream().filter(r -> r.assignee.equals(assignee)).count();
+    if (total >= maxWorkers || onBoard >= boardMaxWorkers || ofAssignee >= assigneeMax) {
+      return null;
+    }
+    Slot s = new Slot(board, assignee);
+    reserved.add(s);
+    return s;
+  }
+
+  /** Whether the host and board caps leave room for any worker at all. */
+  synchronized boolean hasRoom(String board, int maxWorkers, int boardMaxWorkers) {
+    int total = live.size() + reserved.size();
+    int onBoard = liveCount(board) + (int) reserved.stream().filter(r -> r.board.equals(board)).count();
+    return total < maxWorkers && onBoard < boardMaxWorkers;
+  }
+
+  synchronized void release(Slot slot) {
+    reserved.remove(slot);
   }
 
   WatchedWorker get(String board, long runId) {

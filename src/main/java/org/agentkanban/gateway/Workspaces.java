@@ -30,9 +30,20 @@ public final class Workspaces {
   /** Thrown when a workspace cannot be prepared; the message is for the task's failure record. */
   public static final class WorkspaceException extends Exception {
     private static final long serialVersionUID = 1L;
+    private final boolean infrastructure;
 
     WorkspaceException(String message) {
+      this(message, false);
+    }
+
+    WorkspaceException(String message, boolean infrastructure) {
       super(message);
+      this.infrastructure = infrastructure;
+    }
+
+    /** The host failed (the gateway's own directory cannot be written), not the task's settings. */
+    public boolean infrastructure() {
+      return infrastructure;
     }
   }
 
@@ -58,7 +69,7 @@ public final class Workspaces {
       }
       return dir;
     } catch (IOException e) {
-      throw new WorkspaceException("cannot create scratch workspace " + dir + ": " + e.getMessage());
+      throw new WorkspaceException("cannot create scratch workspace " + dir + ": " + e, true);
     }
   }
 

@@ -16,6 +16,9 @@ public interface DispatchOperations {
   /** Tasks a dispatcher may claim now: ready, and review when a reviewer is configured, in dispatch order. */
   List<Task> dispatchable(int limit);
 
+  /** When the earliest scheduled task becomes due (epoch ms), or null when none is scheduled. */
+  Long nextScheduledAt();
+
   /** Every open run of the board with its task. */
   List<OpenRun> openRuns();
 
@@ -39,6 +42,12 @@ public interface DispatchOperations {
    * until {@code retryAt}.
    */
   Task endRun(String taskId, long runId, RunEnd end, Long retryAt);
+
+  /**
+   * As {@link #endRun(String, long, RunEnd, Long)}, counting against {@code defaultMaxRetries} for
+   * tasks that set no {@code max_retries} of their own (config.yaml {@code defaults.max_retries}).
+   */
+  Task endRun(String taskId, long runId, RunEnd end, Long retryAt, int defaultMaxRetries);
 
   /** Releases a run without blame (its worker is gone and it ended no other way); event {@code reclaimed}. */
   Task releaseRun(String taskId, long runId, String reason);

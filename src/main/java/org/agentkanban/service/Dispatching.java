@@ -37,6 +37,12 @@ final class Dispatching implements DispatchOperations {
   }
 
   @Override
+  public Long nextScheduledAt() {
+    return board.store().read(tx -> tx.taskListDueScheduled(Long.MAX_VALUE, 1).stream()
+        .map(Task::scheduledAt).findFirst().orElse(null));
+  }
+
+  @Override
   public List<OpenRun> openRuns() {
     return board.store().read(tx -> {
       List<OpenRun> out = new ArrayList<>();
@@ -82,6 +88,11 @@ final class Dispatching implements DispatchOperations {
   @Override
   public Task endRun(String taskId, long runId, RunEnd end, Long retryAt) {
     return board.write(gateway(), c -> board.lifecycle.endRun(c, taskId, runId, end, retryAt));
+  }
+
+  @Override
+  public Task endRun(String taskId, long runId, RunEnd end, Long retryAt, int defaultMaxRetries) {
+    return board.write(gateway(), c -> board.lifecycle.endRun(c, taskId, runId, end, retryAt, defaultMaxRetries));
   }
 
   @Override

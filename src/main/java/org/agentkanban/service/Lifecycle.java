@@ -289,6 +289,15 @@ final class Lifecycle {
    * ready at once.
    */
   Task endRun(Change c, String taskId, long runId, RunEnd end, Long retryAt) {
+    return endRun(c, taskId, runId, end, retryAt, null);
+  }
+
+  /**
+   * As {@link #endRun(Change, String, long, RunEnd, Long)}, with the retry budget of tasks that set
+   * none taken from {@code defaultMaxRetries} (the gateway's config.yaml) instead of the board's.
+   */
+  Task endRun(Change c, String taskId, long runId, RunEnd end, Long retryAt, Integer defaultMaxRetries) {
+    int boardMaxRetries = defaultMaxRetries != null ? defaultMaxRetries : this.boardMaxRetries;
     Task t = c.load(taskId);
     if (t.currentRunId() == null || t.currentRunId() != runId) {
       throw KanbanException.conflict("run " + runId + " is no longer the current run of " + taskId);
