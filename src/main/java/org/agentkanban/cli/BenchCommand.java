@@ -2,25 +2,30 @@ package org.agentkanban.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.agentkanban.bench.BenchOptions;
+import org.agentkanban.bench.CrashBenchmark;
 import org.agentkanban.bench.StoreBenchmark;
 import org.agentkanban.domain.KanbanException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(header = "Run the storage benchmark.",
+@Command(header = "Run a benchmark: store, gateway or crash.",
     name = "bench", mixinStandardHelpOptions = true,
-    description = {"Measures, on this machine and file system: raw SQLite commits/s (the baseline),",
-        "task lifecycles/s (create -> claim -> complete) with synchronous FULL and NORMAL and their",
-        "ratio to the baseline, then list and show latencies on a board of --tasks tasks.",
-        "Prints one table; takes about a minute with the defaults. See docs/BENCHMARKS.md."},
+    description = {"Each suite prints one table with its baselines measured in the same run. See docs/BENCHMARKS.md.",
+        "  store    raw SQLite commits/s (the baseline), task lifecycles/s with synchronous FULL and",
+        "           NORMAL and their ratio to it, list and show latencies on a board of --tasks tasks.",
+        "  crash    the crash-safety figures: processes killed at random instants, damaged files,",
+        "           transient faults, a soak (docs/CRASH-SAFETY.md). Exits 1 if any drill finds a",
+        "           violation. --long runs the long sizes; --only picks drills."},
     footer = {"", "Examples:", "  kanban bench", "  kanban bench store --seconds 10 --dir /var/lib/kanban",
-        "  kanban bench --quick          # a smoke run: the numbers mean nothing"})
+        "  kanban bench --quick          # a smoke run: the numbers mean nothing",
+        "  kanban bench crash --only writer-kills"})
 final class BenchCommand implements Callable<Integer> {
   private final CliContext ctx;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "<suite>", defaultValue = "store",
-      description = "Which benchmark: store (the only one so far).")
+      description = "Which benchmark: store (default) or crash.")
   String suite;
 
   @Option(names = "--tasks", paramLabel = "<n>", defaultValue = "100000",
@@ -38,19 +43,33 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "Tiny sizes, for a smoke test.")
   boolean quick;
 
+  @Option(names = "--long", description = "crash: the long torture and soak sizes (takes hours).")
+  boolean longMode;
+
+  @Option(names = "--only", split = ",", paramLabel = "<drill>",
+      description = "crash: run only these drills (comma-separated).")
+  java.util.List<String> only = new java.util.ArrayList<>();
+
   BenchCommand(CliContext ctx) {
     this.ctx = ctx;
   }
 
   @Override
-  public Integer call() {
-    if (!"store".equals(suite)) {
-      throw KanbanException.invalid("unknown benchmark '" + suite + "'; expected: store");
-    }
+  public Integer call() throws Exception {
     Path where = dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"));
-    StoreBenchmark.Options options = quick ? StoreBenchmark.Options.quick(where)
-        : new StoreBenchmark.Options(tasks, seconds, where, false);
-    new StoreBenchmark(options, ctx.out, ctx.err).run();
-    return ExitCode.OK;
+    BenchOptions options = new BenchOptions(where, quick, longMode, seconds, tasks);
+    switch (suite) {
+      case "store" -> {
+        StoreBenchmark.Options storeOptions = quick ? StoreBenchmark.Options.quick(where)
+            : new StoreBenchmark.Options(tasks, seconds, where, false);
+        new StoreBenchmark(storeOptions, ctx.out, ctx.err).run();
+        return ExitCode.OK;
+      }
+      case "crash" -> {
+        boolean passed = new CrashBenchmark(options, new java.util.HashSet<>(only), ctx.out, ctx.err).run();
+        return passed ? ExitCode.OK : ExitCode.FAILED;
+      }
+      default -> throw KanbanException.invalid("unknown benchmark '" + suite + "'; expected: store, crash");
+    }
   }
 }

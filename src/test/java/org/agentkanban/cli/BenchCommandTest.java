@@ -44,4 +44,16 @@ class BenchCommandTest {
     assertThat(kanban("bench", "--dir", benchDir.resolve("nope").toString())).isEqualTo(ExitCode.USAGE);
     assertThat(err.toString(UTF_8)).contains("--dir must be an existing directory");
   }
+
+  @Test
+  void anUnknownCrashDrillIsAUsageError() {
+    assertThat(kanban("bench", "crash", "--only", "nope", "--dir", benchDir.toString())).isEqualTo(ExitCode.USAGE);
+    assertThat(err.toString(UTF_8)).contains("unknown crash drill 'nope'");
+  }
+
+  @Test
+  void quickAndLongExcludeEachOther() {
+    assertThat(kanban("bench", "crash", "--quick", "--long", "--dir", benchDir.toString())).isEqualTo(ExitCode.USAGE);
+    assertThat(err.toString(UTF_8)).contains("--quick and --long exclude each other");
+  }
 }
