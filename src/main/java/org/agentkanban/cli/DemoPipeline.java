@@ -65,7 +65,7 @@ final class DemoPipeline {
           sum=$(sed -n "${from},${to}p" "$DEMO_DATA/numbers.txt" | awk '{ s += $1 } END { print s }')
           echo "$sum" > "$DEMO_DATA/part-%1$d.txt"
           sleep 1
-          echo "part %1$d: sum of numbers $from-$to = $sum"
+          echo "part %1$d: numbers $from to $to of the file add up to $sum"
           """.formatted(k), List.of(fetch), actor)).view().id();
     }
     String report = board.create(task("Write the report", "writer", """
