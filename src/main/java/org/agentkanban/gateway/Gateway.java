@@ -308,8 +308,8 @@ public final class Gateway implements ApiContext, AutoCloseable {
       }
       try {
         m.maybeCheckpoint(g, now);
-        long lastEvent = rt.service.store().read(tx -> tx.eventMaxId());
-        if (m.backupDue(g, now, lastEvent) && backupsRunning.add(rt.slug)) {
+        // The board is read only once the interval has passed: an idle gateway reads nothing each second.
+        if (m.backupDue(g, now, () -> rt.service.store().read(tx -> tx.eventMaxId())) && backupsRunning.add(rt.slug)) {
           maintenanceWork.submit(() -> {
             try {
               m.backup(g, clock.now(), boards.recovery().orElseThrow(), boards.target(rt.slug));
