@@ -62,7 +62,7 @@ public final class GatewayBenchmark {
       if (o.longMode()) {
         return new Sizes(20, 1_000, 100, 200, 200, 1_000, 10, 120);
       }
-      return new Sizes(10, 100, 30, 50, 50, 200, 5, 30);
+      return new Sizes(10, 100, 30, 50, 50, 200, 10, 30);
     }
   }
 
@@ -385,14 +385,23 @@ public final class GatewayBenchmark {
     Thread.sleep((long) (sizes.idleWarmUpSeconds() * 1000));
     long ticksPerSecond = clockTicksPerSecond();
     long cpuBefore = cpuTicks(gateway.pid());
+    Map<String, Long> threadsBefore = threadTicks(gateway.pid());
     long start = System.nanoTime();
     Thread.sleep((long) (sizes.idleSeconds() * 1000));
     long cpuAfter = cpuTicks(gateway.pid());
+    Map<String, Long> threadsAfter = threadTicks(gateway.pid());
     double seconds = (System.nanoTime() - start) / 1e9;
     double percent = 100.0 * (cpuAfter - cpuBefore) / ticksPerSecond / seconds;
+    Map<String, Long> used = new LinkedHashMap<>();
+    threadsAfter.forEach((name, ticks) -> used.put(name, Math.max(0, ticks - threadsBefore.getOrDefault(name, 0L))));
+    long jit = used.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre")).mapToLong(Map.Entry::getValue).sum();
+    progress.println("bench: idle CPU by thread (clock ticks): " + used.entrySet().stream().filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).map(e -> e.getKey() + " " + e.getValue()).toList());
     Map<String, String> status = procStatus(gateway.pid());
     table.add("idle gateway, " + open + " boards: CPU (% of one core)", String.format(Locale.ROOT, "%.2f", percent),
         "", "", "≤ 1 %", percent <= 1.0 ? "PASS" : "MISS");
+    table.info("idle gateway: of which JIT compiler threads (% of one core)",
+        String.format(Locale.ROOT, "%.2f", 100.0 * jit / ticksPerSecond / seconds));
     table.info("idle gateway: RSS (MiB)", String.format(Locale.ROOT, "%.0f", kib(status.get("VmRSS")) / 1024.0));
     table.info("idle gateway: threads", status.getOrDefault("Threads", "?"));
   }
@@ -403,6 +412,24 @@ public final class GatewayBenchmark {
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // After the command name: state is field 3 of stat(5), utime 14 and stime 15.
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /** utime + stime per thread name (threads of one name summed), from /proc/<pid>/task/<tid>/stat. */
+  private static Map<String, Long> threadTicks(long pid) throws IOException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+        } catch (IOException e) {
+          // the thread ended meanwhile
+        }
+      }
+    }
+    return out;
   }
 
   private static Map<String, String> procStatus(long pid) throws IOException {

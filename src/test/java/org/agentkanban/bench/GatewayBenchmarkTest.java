@@ -40,7 +40,7 @@ class GatewayBenchmarkTest {
         .contains("raw spawn of the worker command p50 (ms)", "raw spawn of the worker command p99 (ms)")
         .contains("worker SIGKILL → task ready again p50 (ms)", "worker SIGKILL → task ready again p99 (ms)")
         .contains("raw spawn-and-wait of 'true', 4 at a time (processes/s)", "end-to-end tasks/s, 10 tasks, 4 at a time")
-        .contains("idle gateway, 10 boards: CPU (% of one core)", "idle gateway: RSS (MiB)")
+        .contains("idle gateway, 10 boards: CPU (% of one core)", "idle gateway: RSS (MiB)", "idle gateway: of which JIT compiler threads")
         .contains("QUICK MODE", "directory " + dir.toAbsolutePath());
     assertThat(report).containsPattern("killed workers' tasks requeued, then done +\\| +2 of 2 \\|.*PASS \\|");
     assertThat(report).containsPattern("tasks done, each by exactly one run +\\| +10 of 10, 10 runs \\|.*PASS \\|");
