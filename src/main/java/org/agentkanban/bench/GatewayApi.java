@@ -72,7 +72,7 @@ final class GatewayApi {
       }
       return Json.tree(r.body());
     } catch (IOException e) {
-      throw KanbanException.unavailable("the benchmark's gateway did not answer " + request.uri() + ": " + e.getMessage(), e);
+      throw KanbanException.unavailable("the benchmark's gateway did not answer " + request.uri() + ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw KanbanException.unavailable("interrupted", e);
