@@ -22,6 +22,13 @@ final class Latencies {
     return l;
   }
 
+  /** Records one duration measured elsewhere (capacity permitting). */
+  void add(long durationNanos) {
+    if (count < nanos.length) {
+      nanos[count++] = durationNanos;
+    }
+  }
+
   /** The nearest-rank percentile in milliseconds, e.g. {@code percentileMs(99)}. */
   double percentileMs(double p) {
     if (count == 0) {

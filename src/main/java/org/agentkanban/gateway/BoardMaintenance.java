@@ -19,6 +19,9 @@ final class BoardMaintenance {
   /** Even when idle, no more than one checkpoint this often. */
   static final long MIN_CHECKPOINT_GAP_MS = 10_000;
 
+  /** After a board was found unchanged since its last backup, it is read again no sooner than this. */
+  static final long UNCHANGED_RECHECK_MS = 10_000;
+
   private final String slug;
   private final FileBackups files;
   private long lastChangeSeenAt;
@@ -27,6 +30,7 @@ final class BoardMaintenance {
   private long walHighWater;
   private long lastBackupAt;
   private long lastBackupEventId = -1;
+  private long unchangedSeenAt = Long.MIN_VALUE / 2;
   private FileBackups.Backup lastBackup;
   private long checkpoints;
 
@@ -59,9 +63,22 @@ final class BoardMaintenance {
     return files.checkpointPassive();
   }
 
-  /** Whether a scheduled backup is due: the interval passed and the board changed since the last one. */
-  boolean backupDue(GatewaySettings g, long now, long lastEventId) {
-    return g.backupIntervalMs() > 0 && now - lastBackupAt >= g.backupIntervalMs() && lastEventId != lastBackupEventId;
+  /**
+   * Whether a scheduled backup is due: the interval passed and the board changed since the last
+   * one. {@code lastEventId} reads the board, so it is called only when the interval has passed,
+   * and for a board found unchanged no more than once per {@link #UNCHANGED_RECHECK_MS}: an idle
+   * gateway does not read its boards every second.
+   */
+  boolean backupDue(GatewaySettings g, long now, java.util.function.LongSupplier lastEventId) {
+    if (g.backupIntervalMs() == 0 || now - lastBackupAt < g.backupIntervalMs()
+        || now - unchangedSeenAt < Math.min(UNCHANGED_RECHECK_MS, g.backupIntervalMs())) {
+      return false;
+    }
+    if (lastEventId.getAsLong() == lastBackupEventId) {
+      unchangedSeenAt = now;
+      return false;
+    }
+    return true;
   }
 
   /** Takes a verified backup into {@code backups/} and rotates old ones away. */

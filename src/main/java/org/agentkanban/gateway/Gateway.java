@@ -26,7 +26,6 @@ import org.agentkanban.domain.BoardSlug;
 import org.agentkanban.domain.Clock;
 import org.agentkanban.domain.KanbanException;
 import org.agentkanban.domain.Status;
-import org.agentkanban.service.BoardInfo;
 import org.agentkanban.service.BoardService;
 import org.agentkanban.service.Boards;
 import org.slf4j.Logger;
@@ -176,9 +175,10 @@ public final class Gateway implements ApiContext, AutoCloseable {
     }
     List<String> slugs = new ArrayList<>();
     slugs.add(BoardSlug.DEFAULT);
-    for (BoardInfo b : boards.list(false)) {
-      if (!slugs.contains(b.slug())) {
-        slugs.add(b.slug());
+    // Names only: listing BoardInfo would open every board's database each second to count tasks.
+    for (String slug : boards.slugs()) {
+      if (!slugs.contains(slug)) {
+        slugs.add(slug);
       }
     }
     for (String slug : slugs) {
@@ -308,8 +308,8 @@ public final class Gateway implements ApiContext, AutoCloseable {
       }
       try {
         m.maybeCheckpoint(g, now);
-        long lastEvent = rt.service.store().read(tx -> tx.eventMaxId());
-        if (m.backupDue(g, now, lastEvent) && backupsRunning.add(rt.slug)) {
+        // The board is read only once the interval has passed: an idle gateway reads nothing each second.
+        if (m.backupDue(g, now, () -> rt.service.store().read(tx -> tx.eventMaxId())) && backupsRunning.add(rt.slug)) {
           maintenanceWork.submit(() -> {
             try {
               m.backup(g, clock.now(), boards.recovery().orElseThrow(), boards.target(rt.slug));

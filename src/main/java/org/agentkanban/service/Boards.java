@@ -156,6 +156,27 @@ public final class Boards {
     return service(slug, store, listener);
   }
 
+  /**
+   * The slugs of the boards that exist, from the directory listing and a {@code stat} of each
+   * database: nothing is opened. For callers that look often (the gateway, every second).
+   */
+  public List<String> slugs() {
+    List<String> out = new ArrayList<>();
+    if (Files.isDirectory(home.boardsDir())) {
+      try (Stream<Path> dirs = Files.list(home.boardsDir())) {
+        for (Path d : dirs.sorted().toList()) {
+          String slug = d.getFileName().toString();
+          if (BoardSlug.PATTERN.matcher(slug).matches() && exists(slug)) {
+            out.add(slug);
+          }
+        }
+      } catch (IOException e) {
+        throw KanbanException.unavailable("cannot list " + home.boardsDir() + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
   public List<BoardInfo> list(boolean includeArchived) {
     List<BoardInfo> out = new ArrayList<>();
     String current = currentOrDefault();

@@ -36,7 +36,7 @@ class BenchCommandTest {
   @Test
   void anUnknownBenchmarkIsAUsageError() {
     assertThat(kanban("bench", "network", "--quick", "--dir", benchDir.toString())).isEqualTo(ExitCode.USAGE);
-    assertThat(err.toString(UTF_8)).contains("unknown benchmark 'network'");
+    assertThat(err.toString(UTF_8)).contains("unknown benchmark 'network'; expected: store, gateway, crash");
   }
 
   @Test
