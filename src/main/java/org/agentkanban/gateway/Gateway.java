@@ -175,9 +175,10 @@ public final class Gateway implements ApiContext, AutoCloseable {
     }
     List<String> slugs = new ArrayList<>();
     slugs.add(BoardSlug.DEFAULT);
-    // Names only: listing BoardInfo would open every board's database each second to count tasks.
-    for (String slug : boards.slugs()) {
-      if (!slugs.contains(slug)) {
+    // Only names not open yet are looked at: a board's existence is read from its board.yaml, and
+    // listing boards with their task counts would open every database each second.
+    for (String slug : boards.slugCandidates()) {
+      if (!slugs.contains(slug) && !runtimes.containsKey(slug) && boards.exists(slug)) {
         slugs.add(slug);
       }
     }

@@ -157,16 +157,17 @@ public final class Boards {
   }
 
   /**
-   * The slugs of the boards that exist, from the directory listing and a {@code stat} of each
-   * database: nothing is opened. For callers that look often (the gateway, every second).
+   * The names under {@code boards/} that are valid slugs: a directory listing, nothing read or
+   * opened. Whether one holds a board is {@link #exists}, which reads its board.yaml: callers that
+   * look often (the gateway, every second) ask that only about names they do not know yet.
    */
-  public List<String> slugs() {
+  public List<String> slugCandidates() {
     List<String> out = new ArrayList<>();
     if (Files.isDirectory(home.boardsDir())) {
       try (Stream<Path> dirs = Files.list(home.boardsDir())) {
         for (Path d : dirs.sorted().toList()) {
           String slug = d.getFileName().toString();
-          if (BoardSlug.PATTERN.matcher(slug).matches() && exists(slug)) {
+          if (BoardSlug.PATTERN.matcher(slug).matches()) {
             out.add(slug);
           }
         }

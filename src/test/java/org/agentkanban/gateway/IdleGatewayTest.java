@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An idle gateway costs next to nothing (issue 3: ≤ 1 % of a core with 10 boards): its housekeeping
- * looks for new boards every second by name, and must not open every board's database to do so
- * (it did: listing the boards with their task counts opened, migrated and closed each one).
+ * looks for new boards every second by name, and must neither open every board's database to do so
+ * (it did: listing the boards with their task counts opened and closed each one) nor read the
+ * board.yaml of boards it has open (it did: checking that a board exists parses its board.yaml).
  */
 class IdleGatewayTest {
   @TempDir Path home;
@@ -31,6 +32,7 @@ class IdleGatewayTest {
   /** Counts every store opened through it. */
   private static final class CountingStores implements BoardStoreFactory {
     final AtomicInteger opens = new AtomicInteger();
+    final AtomicInteger existenceChecks = new AtomicInteger();
     private final SqliteStoreFactory real = new SqliteStoreFactory(Clock.SYSTEM, SqliteOptions.defaults());
 
     @Override
@@ -41,6 +43,7 @@ class IdleGatewayTest {
 
     @Override
     public boolean exists(StoreTarget target) {
+      existenceChecks.incrementAndGet();
       return real.exists(target);
     }
 
@@ -51,7 +54,7 @@ class IdleGatewayTest {
   }
 
   @Test
-  void anIdleGatewayOpensNoBoardAgainAfterStarting() throws Exception {
+  void anIdleGatewayNeitherOpensNorChecksItsBoardsAgainAfterStarting() throws Exception {
     CountingStores stores = new CountingStores();
     Boards boards = new Boards(new KanbanHome(home), stores, Clock.SYSTEM, ServiceSettings.defaults());
     for (String slug : new String[] {"alpha", "beta", "gamma"}) {
@@ -63,10 +66,13 @@ class IdleGatewayTest {
       gateway.start();
       assertThat(gateway.health().boards()).hasSize(4);
       int afterStart = stores.opens.get();
+      int checkedAfterStart = stores.existenceChecks.get();
 
       Thread.sleep(2_500); // two and a half rounds of the once-a-second housekeeping
 
       assertThat(stores.opens.get()).as("stores opened while idle").isEqualTo(afterStart);
+      // (a check reads and parses the board's board.yaml: 10 boards made that the idle gateway's main cost)
+      assertThat(stores.existenceChecks.get()).as("open boards checked for existence while idle").isEqualTo(checkedAfterStart);
       assertThat(gateway.health().boards()).hasSize(4);
     } finally {
       gateway.stop(true);
