@@ -49,7 +49,13 @@ class FileAccessRuleTest {
       Map.entry("org.agentkanban.store.sqlite.SqliteStore", "the .init.lock file beside a new board"),
       Map.entry("org.agentkanban.bench.StoreBenchmark", "benchmark scratch files"),
       Map.entry("org.agentkanban.bench.RawCommits", "benchmark scratch files"),
-      Map.entry("org.agentkanban.bench.GatewayBenchmark", "benchmark scratch files and worker timestamps"));
+      Map.entry("org.agentkanban.bench.GatewayBenchmark", "benchmark scratch files and worker timestamps"),
+      Map.entry("org.agentkanban.bench.SideLog", "a torture writer's side log of acknowledged writes"),
+      Map.entry("org.agentkanban.bench.AckedWrites", "the torture writers' side logs"),
+      Map.entry("org.agentkanban.bench.ChildJvm", "the drill's copy of the sqlite native library, class jars for the CDS archive"),
+      Map.entry("org.agentkanban.bench.WriterKillDrill", "the drill home's config.yaml"),
+      Map.entry("org.agentkanban.bench.GatewayKillDrill", "the drill home's config.yaml, the workers' ledger"),
+      Map.entry("org.agentkanban.bench.LiveWorkers", "/proc/<pid>/environ and /proc/<pid>/stat of worker processes"));
 
   private static final Set<String> OPENING_METHODS = Set.of(
       "newInputStream", "newOutputStream", "readAllBytes", "readString", "readAllLines", "lines", "newBufferedReader",
