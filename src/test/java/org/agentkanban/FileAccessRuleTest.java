@@ -40,6 +40,7 @@ class FileAccessRuleTest {
       Map.entry("org.agentkanban.gateway.ProcessTree", "/proc/<pid>/stat"),
       Map.entry("org.agentkanban.gateway.RunLogs", "run logs and exit-status files"),
       Map.entry("org.agentkanban.gateway.WorkerLauncher", "the shell assignee's task script"),
+      Map.entry("org.agentkanban.gateway.WorkerProcesses", "/proc/<pid>/environ of processes, to find an unrecorded worker"),
       Map.entry("org.agentkanban.service.AttachmentFiles", "attachment files"),
       Map.entry("org.agentkanban.service.Boards", "the 'current' file"),
       Map.entry("org.agentkanban.service.LocalBoardService", "old worker logs deleted by gc"),
