@@ -24,15 +24,26 @@ final class LiveWorkers {
   private LiveWorkers() {}
 
   static List<Process> of(Path home) {
-    List<Process> out = new ArrayList<>();
     String root = home.toString();
+    return matching(root::equals);
+  }
+
+  /** The worker processes of every home under {@code dir}. */
+  static List<Process> under(Path dir) {
+    String prefix = dir.toString() + "/";
+    return matching(h -> h.startsWith(prefix));
+  }
+
+  private static List<Process> matching(java.util.function.Predicate<String> home) {
+    List<Process> out = new ArrayList<>();
     try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"),
         p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
       for (Path proc : procs) {
         Map<String, String> env = environ(proc.resolve("environ"));
         String task = env.get("KANBAN_TASK");
         String run = env.get("KANBAN_RUN");
-        if (!root.equals(env.get("KANBAN_HOME")) || task == null || run == null || zombieOrGone(proc)) {
+        String h = env.get("KANBAN_HOME");
+        if (h == null || !home.test(h) || task == null || run == null || zombieOrGone(proc)) {
           continue;
         }
         out.add(new Process(Long.parseLong(proc.getFileName().toString()), task, run));

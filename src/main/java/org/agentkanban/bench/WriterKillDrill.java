@@ -27,6 +27,8 @@ final class WriterKillDrill implements CrashDrill {
   private static final int KILLS_PER_ROUND = 50;
   /** A kill comes at a random instant within this long after the writer's first acknowledged write. */
   private static final int MAX_KILL_DELAY_MS = 120;
+  /** Below this many kills, recording a start-up archive costs more than it saves. */
+  private static final int TRAIN_FROM_KILLS = 40;
 
   private enum Mode { DIRECT, GATEWAY }
 
@@ -44,17 +46,31 @@ final class WriterKillDrill implements CrashDrill {
     }
   }
 
+  /** Null: the size of the options (quick, CI, long), or {@link #KILLS_PROPERTY}. */
+  private final Integer kills;
+
+  WriterKillDrill() {
+    this(null);
+  }
+
+  WriterKillDrill(Integer kills) {
+    this.kills = kills;
+  }
+
   @Override
   public String name() {
     return "writer-kills";
   }
 
-  static int kills(BenchOptions options) {
+  private int kills(BenchOptions options) {
+    if (kills != null) {
+      return kills;
+    }
     String override = System.getProperty(KILLS_PROPERTY);
     if (override != null && !override.isBlank()) {
       return Integer.parseInt(override.strip());
     }
-    return options.quick() ? 16 : options.longMode() ? 10_000 : 500;
+    return options.quick() ? 8 : options.longMode() ? 10_000 : 500;
   }
 
   @Override
@@ -94,10 +110,12 @@ final class WriterKillDrill implements CrashDrill {
     }
     Random random = new Random(mode.ordinal() * 7919L + 17);
     List<Path> sideLogs = new ArrayList<>();
-    // The training run of the start-up archive is one more writer (one that stops by itself).
-    Path training = logs.resolve("training.log");
-    sideLogs.add(training);
-    jvm.train(WriterProcess.MAIN, List.of(training.toString(), "training", "1", "30"), home);
+    if (kills >= TRAIN_FROM_KILLS) {
+      // The training run of the start-up archive is one more writer (one that stops by itself).
+      Path training = logs.resolve("training.log");
+      sideLogs.add(training);
+      jvm.train(WriterProcess.MAIN, List.of(training.toString(), "training", "1", "30"), home);
+    }
     long done = 0;
     int round = 0;
     try {
