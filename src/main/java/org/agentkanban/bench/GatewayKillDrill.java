@@ -26,7 +26,7 @@ import org.agentkanban.store.sqlite.SqliteStoreFactory;
  * {@code gateway-kills}: a gateway ({@code kanban serve}, a JVM of its own) dispatches tasks to
  * real shell workers and is SIGKILLed at random instants and started again. Each worker appends
  * "&lt;task&gt; start &lt;pid&gt;" and later "&lt;task&gt; done" to a ledger ({@code >>}, O_APPEND),
- * and exits 0 (shell workers complete on exit; they take 0.2 to 2 s). A monitor samples the live workers from /proc
+ * and exits 0 (shell workers complete on exit; they take 0.2 to 1.8 s, one in ten 6 s). A monitor samples the live workers from /proc
  * every 20 ms. At the end every task must be done exactly once: one start and one done line in
  * the ledger, one completed run on the board, and never two live workers for one task.
  */
@@ -166,8 +166,8 @@ final class GatewayKillDrill implements CrashDrill {
 
   /** The tasks, ready for the shell assignee, created before any gateway runs. */
   private static List<String> createTasks(Path home, Path ledger, int n) {
-    // Workers of 0.2 to 2 s: the short ones finish while no gateway runs, the long ones outlive a
-    // restart and are adopted.
+    // Workers of 0.2 to 1.8 s, and one in ten of 6 s: the short ones finish while no gateway runs,
+    // the long ones outlive a restart and are adopted.
     Boards boards = new Boards(new KanbanHome(home), new SqliteStoreFactory(Clock.SYSTEM, SqliteOptions.defaults()),
         Clock.SYSTEM, ServiceSettings.defaults());
     List<String> ids = new ArrayList<>();
@@ -175,7 +175,7 @@ final class GatewayKillDrill implements CrashDrill {
       Actor actor = Actor.person("drill");
       for (int i = 0; i < n; i++) {
         String body = "echo \"$KANBAN_TASK start $$\" >> '" + ledger + "'\n"
-            + "sleep " + String.format(Locale.ROOT, "%.1f", 0.2 + (i % 10) * 0.2) + "\n"
+            + "sleep " + (i % 10 == 9 ? "6" : String.format(Locale.ROOT, "%.1f", 0.2 + (i % 10) * 0.2)) + "\n"
             + "echo \"$KANBAN_TASK done\" >> '" + ledger + "'\n";
         CreateTask t = CreateTask.titled("ledger task " + i, actor).withAssignee("sh");
         t = new CreateTask(t.title(), body, t.assignee(), t.parents(), t.priority(), t.tenant(), t.idempotencyKey(),
