@@ -69,7 +69,7 @@ final class GatewayKillDrill implements CrashDrill {
     if (size != null) {
       return size;
     }
-    return options.quick() ? new Size(12, 2) : options.longMode() ? new Size(300, 50) : new Size(300, 10);
+    return options.quick() ? new Size(10, 2) : options.longMode() ? new Size(300, 50) : new Size(300, 10);
   }
 
   @Override

@@ -70,7 +70,7 @@ final class WriterKillDrill implements CrashDrill {
     if (override != null && !override.isBlank()) {
       return Integer.parseInt(override.strip());
     }
-    return options.quick() ? 8 : options.longMode() ? 10_000 : 500;
+    return options.quick() ? 6 : options.longMode() ? 10_000 : 500;
   }
 
   @Override

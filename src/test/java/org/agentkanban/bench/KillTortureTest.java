@@ -25,7 +25,7 @@ class KillTortureTest {
    * Writer kills in CI: each costs a JVM start (about 0.6 CPU-seconds), so 500 take several
    * minutes on two cores; the bench ({@code kanban bench crash}) runs 500, the long size 10,000.
    */
-  static final int CI_WRITER_KILLS = 120;
+  static final int CI_WRITER_KILLS = 100;
 
   @TempDir Path dir;
   private final ByteArrayOutputStream progress = new ByteArrayOutputStream();
@@ -70,7 +70,7 @@ class KillTortureTest {
 
   @Test
   void aGatewayKilledWhileDispatchingRunsEveryTaskExactlyOnce() throws Exception {
-    GatewayKillDrill.Size size = LONG ? new GatewayKillDrill.Size(300, 50) : new GatewayKillDrill.Size(120, 10);
+    GatewayKillDrill.Size size = LONG ? new GatewayKillDrill.Size(300, 50) : new GatewayKillDrill.Size(100, 10);
     ResultTable table = run(new GatewayKillDrill(size), new BenchOptions(dir, false, LONG, 1.0, 100));
 
     assertThat(value(table, "gateway kills: SIGKILLs of the gateway survived")).isEqualTo(Integer.toString(size.kills()));
