@@ -158,6 +158,7 @@ final class GatewayKillDrill implements CrashDrill {
     zero(table, "gateway kills: integrity failures", integrityFailures);
     zero(table, "gateway kills: invariant violations", invariants.size());
     findings.stream().limit(20).forEach(f -> progress.println("  FOUND: " + f));
+    DrillScratch.finish(root, findings.isEmpty(), progress);
   }
 
   private static void zero(ResultTable table, String measurement, long value) {

@@ -92,6 +92,7 @@ final class WriterKillDrill implements CrashDrill {
     zero(table, "writer kills: invariant violations", t.violations.size());
     zero(table, "writer kills: running without a worker after lease expiry", t.leftRunning);
     t.findings.stream().limit(20).forEach(f -> progress.println("  FOUND: " + f));
+    DrillScratch.finish(root, t.findings.isEmpty(), progress);
   }
 
   private static void zero(ResultTable table, String measurement, long value) {

@@ -86,5 +86,9 @@ class KillTortureTest {
     String printed = out.toString(StandardCharsets.UTF_8);
     assertThat(passed).as(printed + progress.toString(StandardCharsets.UTF_8)).isTrue();
     assertThat(printed).contains("writer kills: lost acknowledged writes", "gateway kills: duplicate live workers observed");
+    try (var left = java.nio.file.Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).as("work directories of drills that found nothing")
+          .noneMatch(n -> n.startsWith("writer-kills-") || n.startsWith("gateway-kills-"));
+    }
   }
 }
