@@ -40,6 +40,7 @@ class FileAccessRuleTest {
       Map.entry("org.agentkanban.gateway.ProcessTree", "/proc/<pid>/stat"),
       Map.entry("org.agentkanban.gateway.RunLogs", "run logs and exit-status files"),
       Map.entry("org.agentkanban.gateway.WorkerLauncher", "the shell assignee's task script"),
+      Map.entry("org.agentkanban.gateway.WorkerProcesses", "/proc/<pid>/environ of processes, to find an unrecorded worker"),
       Map.entry("org.agentkanban.service.AttachmentFiles", "attachment files"),
       Map.entry("org.agentkanban.service.Boards", "the 'current' file"),
       Map.entry("org.agentkanban.service.LocalBoardService", "old worker logs deleted by gc"),
@@ -49,7 +50,13 @@ class FileAccessRuleTest {
       Map.entry("org.agentkanban.store.sqlite.SqliteStore", "the .init.lock file beside a new board"),
       Map.entry("org.agentkanban.bench.StoreBenchmark", "benchmark scratch files"),
       Map.entry("org.agentkanban.bench.RawCommits", "benchmark scratch files"),
-      Map.entry("org.agentkanban.bench.GatewayBenchmark", "benchmark scratch files and worker timestamps"));
+      Map.entry("org.agentkanban.bench.GatewayBenchmark", "benchmark scratch files and worker timestamps"),
+      Map.entry("org.agentkanban.bench.SideLog", "a torture writer's side log of acknowledged writes"),
+      Map.entry("org.agentkanban.bench.AckedWrites", "the torture writers' side logs"),
+      Map.entry("org.agentkanban.bench.ChildJvm", "the drill's copy of the sqlite native library, class jars for the CDS archive"),
+      Map.entry("org.agentkanban.bench.WriterKillDrill", "the drill home's config.yaml"),
+      Map.entry("org.agentkanban.bench.GatewayKillDrill", "the drill home's config.yaml, the workers' ledger"),
+      Map.entry("org.agentkanban.bench.LiveWorkers", "/proc/<pid>/environ and /proc/<pid>/stat of worker processes"));
 
   private static final Set<String> OPENING_METHODS = Set.of(
       "newInputStream", "newOutputStream", "readAllBytes", "readString", "readAllLines", "lines", "newBufferedReader",

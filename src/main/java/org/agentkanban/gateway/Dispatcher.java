@@ -355,8 +355,42 @@ public final class Dispatcher implements Runnable {
       return;
     }
     if (Actor.person("gateway").name().equals(run.claimedBy()) && !spawning.contains(run.id())) {
-      w.ops().releaseRun(task.id(), run.id(), "the gateway stopped between claiming the task and starting its worker");
+      if (!resolveUnrecordedWorker(task, run, config)) {
+        w.ops().releaseRun(task.id(), run.id(), "the gateway stopped between claiming the task and starting its worker");
+      }
     }
+  }
+
+  /**
+   * A run the gateway claimed whose worker the board does not name: the gateway that claimed it
+   * may have been killed after starting the worker and before recording it. Releasing the run then
+   * would start a second worker for the task while the first still runs, so the worker is looked
+   * for by its environment first: a live one is recorded and adopted; one that already exited
+   * (its exit status is on file) is recorded as it ended.
+   *
+   * @return whether the run's worker was found (alive or exited); false: it never started
+   */
+  private boolean resolveUnrecordedWorker(Task task, Run run, KanbanConfig config) {
+    AssigneeConfig a = config.assignee(run.assignee());
+    Long maxRuntime = task.maxRuntimeMs() != null ? task.maxRuntimeMs() : a == null ? null : a.maxRuntimeMs();
+    boolean completeOnExit = a != null && a.completeOnExit();
+    var found = WorkerProcesses.find(w.home(), w.board(), run.id());
+    if (found.isPresent()) {
+      WorkerIdentity id = found.get().identity();
+      w.ops().recordWorker(task.id(), run.id(), id.hostId(), id.pid(), id.startedAtMs(), found.get().workspace());
+      w.supervisor().adopt(new WatchedWorker(w.board(), task.id(), run.id(), run.assignee(), id, null, completeOnExit,
+          run.startedAt(), maxRuntime));
+      w.ops().note(task.id(), run.id(), EventKind.WORKER_ADOPTED, Map.of("pid", id.pid(),
+          "reason", "found by its environment: the gateway that started it stopped before recording it"));
+      return true;
+    }
+    Integer status = w.logs().recordedExit(task.id(), run.id());
+    if (status == null) {
+      return false;
+    }
+    recordExit(new WatchedWorker(w.board(), task.id(), run.id(), run.assignee(), null, null, completeOnExit,
+        run.startedAt(), maxRuntime), status, config);
+    return true;
   }
 
   private boolean exitPending(long runId) {

@@ -558,7 +558,7 @@ public final class LocalBoardService implements BoardService {
   public TickResult tick() {
     long now = clock.now();
     boolean anythingDue = store.read(tx -> !tx.taskListDueScheduled(now, 1).isEmpty()
-        || tx.runListLeaseExpired(now, TICK_BATCH).stream().anyMatch(r -> r.workerPid() == null));
+        || tx.runListLeaseExpired(now, TICK_BATCH).stream().anyMatch(LocalBoardService::leaseIsTheTicks));
     if (!anythingDue) {
       // The gateway ticks on every wake-up: most find nothing due and must not take the write lock.
       return new TickResult(List.of(), List.of());
@@ -575,8 +575,7 @@ public final class LocalBoardService implements BoardService {
       }
       List<String> released = new ArrayList<>();
       for (Run run : c.tx.runListLeaseExpired(c.now, TICK_BATCH)) {
-        // Runs with a worker process are the dispatcher's: it knows whether the worker lives.
-        if (run.workerPid() != null) {
+        if (!leaseIsTheTicks(run)) {
           continue;
         }
         Task t = c.load(run.taskId());
@@ -585,6 +584,16 @@ public final class LocalBoardService implements BoardService {
       }
       return new TickResult(woken, released);
     });
+  }
+
+  /**
+   * Runs with a worker process are the dispatcher's: it knows whether the worker lives. So are runs
+   * the gateway claimed without a recorded worker: a gateway killed between starting a worker and
+   * recording it leaves one, and only a dispatcher can look for that worker before the task may
+   * run again (releasing it here would let the next gateway start a second worker beside it).
+   */
+  private static boolean leaseIsTheTicks(Run run) {
+    return run.workerPid() == null && !Dispatching.GATEWAY.equals(run.claimedBy());
   }
 
   @Override

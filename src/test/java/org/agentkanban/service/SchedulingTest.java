@@ -184,7 +184,7 @@ class SchedulingTest extends BoardTestBase {
   @Test
   void tickReleasesAManualClaimWhoseLeaseRanOut() {
     String id = create("t");
-    Claim c = claim(id);
+    Claim c = board.claim(id, LEASE, ALICE);
     forgetEvents();
 
     clock.advance(LEASE);
@@ -200,6 +200,21 @@ class SchedulingTest extends BoardTestBase {
     assertThat(t.consecutiveFailures()).isZero();
     assertThat(run(id, c.run().id()).outcome()).isEqualTo(RunOutcome.RECLAIMED);
     assertThat(newEvents()).containsExactly(RECLAIMED);
+  }
+
+  /**
+   * A gateway killed between starting a worker and recording it leaves a gateway claim without a
+   * worker whose worker may well run: only a dispatcher can look for it, so a tick (the CLI's,
+   * with no gateway up) leaves it alone however long ago its lease ran out.
+   */
+  @Test
+  void tickLeavesAGatewayClaimWithoutARecordedWorkerToTheDispatcher() {
+    String id = create("t");
+    claim(id);
+    clock.advance(10 * LEASE);
+
+    assertThat(board.tick().released()).isEmpty();
+    assertThat(status(id)).isEqualTo(Status.RUNNING);
   }
 
   @Test
@@ -222,7 +237,7 @@ class SchedulingTest extends BoardTestBase {
   void anExpiredReviewRunGoesBackToReview() {
     String id = create("t");
     board.requestReview(id, null, null, null, ALICE);
-    claim(id);
+    board.claim(id, LEASE, ALICE);
 
     clock.advance(LEASE + 1);
     board.tick();
@@ -234,11 +249,12 @@ class SchedulingTest extends BoardTestBase {
   void anExpiredLeaseKeepsTheFailureCount() {
     String id = create("t");
     board.endRun(id, claim(id).run().id(), RunEnd.timedOut("too slow"), GATEWAY);
-    claim(id);
+    board.claim(id, LEASE, ALICE);
 
     clock.advance(LEASE + 1);
     board.tick();
 
+    assertThat(status(id)).isEqualTo(Status.READY);
     assertThat(task(id).consecutiveFailures()).isEqualTo(1);
   }
 
