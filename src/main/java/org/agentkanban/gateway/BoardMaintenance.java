@@ -29,6 +29,7 @@ final class BoardMaintenance {
   private long lastBackupEventId = -1;
   private FileBackups.Backup lastBackup;
   private long checkpoints;
+  private boolean walSeen;
 
   BoardMaintenance(String slug, FileBackups files, long now) {
     this.slug = slug;
@@ -43,6 +44,32 @@ final class BoardMaintenance {
       lastCounter = changeCounter;
       lastChangeSeenAt = now;
     }
+  }
+
+  /**
+   * Whether the {@code -wal} this gateway had open is gone from the directory (a stat). SQLite never
+   * deletes it while a connection is open, so someone else did; only after it was seen once, so
+   * a board just opened is not mistaken for one.
+   */
+  boolean walDeleted() {
+    java.nio.file.Path db = files.databaseFile();
+    boolean exists = java.nio.file.Files.exists(db.resolveSibling(db.getFileName() + "-wal"));
+    if (exists) {
+      walSeen = true;
+      return false;
+    }
+    return walSeen;
+  }
+
+  /** See {@link FileBackups#probe()}. */
+  void probe() {
+    files.probe();
+  }
+
+  /** A PASSIVE checkpoint now, whatever the schedule (after the WAL was deleted under the gateway). */
+  FileBackups.Checkpoint checkpointAll() {
+    checkpoints++;
+    return files.checkpointPassive();
   }
 
   /** Checkpoints when the WAL grew past the threshold, or when the board went quiet. */

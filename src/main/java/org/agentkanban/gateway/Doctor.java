@@ -110,13 +110,26 @@ public final class Doctor {
       return;
     }
     try (service) {
+      String hint = restoreHint(slug, recovery, target);
       if (service.store() instanceof FileBackups files) {
-        files(slug, files, repair, recovery, target, out);
+        guarded(slug, "integrity", hint, out, () -> files(slug, files, repair, recovery, target, out));
       }
       backups(slug, recovery, target, out);
-      runs(slug, service, repair, gatewayLive, out);
-      workspaces(slug, service, repair, out);
-      processes(slug, service, repair, out);
+      guarded(slug, "runs", hint, out, () -> runs(slug, service, repair, gatewayLive, out));
+      guarded(slug, "workspaces", hint, out, () -> workspaces(slug, service, repair, out));
+      guarded(slug, "processes", hint, out, () -> processes(slug, service, repair, out));
+    }
+  }
+
+  /**
+   * A check that reads the board: damage it runs into becomes a finding with the way out, and the
+   * remaining checks still run (a report that stops at the first damaged page helps no one).
+   */
+  private static void guarded(String slug, String check, String fix, List<Finding> out, Runnable work) {
+    try {
+      work.run();
+    } catch (KanbanException e) {
+      out.add(new Finding(slug, check, Level.PROBLEM, e.getMessage(), fix));
     }
   }
 

@@ -156,6 +156,28 @@ public final class Boards {
     return service(slug, store, listener);
   }
 
+  /**
+   * The slugs of the existing (not archived) boards, without opening any of them: for a gateway
+   * that looks for new boards every second (opening a store per board per second is wasted work,
+   * and a damaged board must not stop the look at the others).
+   */
+  public List<String> slugs() {
+    List<String> out = new ArrayList<>();
+    if (Files.isDirectory(home.boardsDir())) {
+      try (Stream<Path> dirs = Files.list(home.boardsDir())) {
+        for (Path d : dirs.sorted().toList()) {
+          String slug = d.getFileName().toString();
+          if (BoardSlug.PATTERN.matcher(slug).matches() && exists(slug)) {
+            out.add(slug);
+          }
+        }
+      } catch (IOException e) {
+        throw KanbanException.unavailable("cannot list " + home.boardsDir() + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
   public List<BoardInfo> list(boolean includeArchived) {
     List<BoardInfo> out = new ArrayList<>();
     String current = currentOrDefault();
@@ -202,6 +224,9 @@ public final class Boards {
     if (exists(slug)) {
       try (BoardStore store = stores.open(target(slug), false)) {
         counts = store.read(tx -> tx.taskCountByStatus());
+      } catch (org.agentkanban.store.StoreUnavailableException e) {
+        // A damaged or busy board is still listed (without counts): 'kanban doctor' says what is wrong.
+        counts = Map.of();
       }
     }
     return new BoardInfo(slug, c.name() == null ? slug : c.name(), c.description(), home.boardDir(slug),

@@ -25,6 +25,15 @@ public interface FileBackups {
    */
   Backup backupTo(Path target, long now);
 
+  /**
+   * Opens a connection of its own and reads the schema (page 1 and the schema pages, fresh from
+   * the file): damage to the header or the schema is seen within one call even while the board's
+   * long-lived connections still hold those pages in their cache. Cheap enough to run every second.
+   *
+   * @throws StoreUnavailableException when SQLite reports the damage
+   */
+  void probe();
+
   /** {@code PRAGMA quick_check}: cheap, catches most damage; run when a gateway opens a board. */
   Integrity quickCheck();
 
