@@ -47,13 +47,33 @@ final class BoardMaintenance {
   }
 
   /**
-   * Whether the {@code -wal} this gateway had open is gone from the directory (a stat). SQLite never
-   * deletes it while a connection is open, so someone else did; only after it was seen once, so
-   * a board just opened is not mistaken for one.
+   * Whether someone deleted the {@code -wal} this gateway has open: one of this process's
+   * descriptors points at it as "(deleted)" ({@code readlink} of {@code /proc/self/fd}, which opens
+   * nothing). SQLite never deletes the WAL while a connection is open, so someone else did. Where
+   * {@code /proc} is missing: the -wal was seen before and is gone from the directory now.
    */
   boolean walDeleted() {
     java.nio.file.Path db = files.databaseFile();
-    boolean exists = java.nio.file.Files.exists(db.resolveSibling(db.getFileName() + "-wal"));
+    java.nio.file.Path wal = db.resolveSibling(db.getFileName() + "-wal");
+    java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+    if (java.nio.file.Files.isDirectory(fds)) {
+      String deleted = wal + " (deleted)";
+      try (var list = java.nio.file.Files.newDirectoryStream(fds)) {
+        for (java.nio.file.Path fd : list) {
+          try {
+            if (java.nio.file.Files.readSymbolicLink(fd).toString().equals(deleted)) {
+              return true;
+            }
+          } catch (java.io.IOException | SecurityException ignored) {
+            // closed meanwhile
+          }
+        }
+      } catch (java.io.IOException | SecurityException e) {
+        return false;
+      }
+      return false;
+    }
+    boolean exists = java.nio.file.Files.exists(wal);
     if (exists) {
       walSeen = true;
       return false;
