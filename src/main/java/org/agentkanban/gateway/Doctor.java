@@ -156,12 +156,13 @@ public final class Doctor {
       } catch (IOException e) {
         throw KanbanException.unavailable("cannot create " + before.getParent() + ": " + e.getMessage(), e);
       }
-      // The copy of a damaged file may itself fail verification; REINDEX only after a good one.
-      files.backupTo(before, clock.now());
+      // A copy of the board as it is (index damage included, so it is not a verified backup and
+      // restore never picks it): REINDEX rewrites pages, and this keeps what it replaced.
+      files.copyAsIsTo(before);
       files.reindex();
       FileBackups.Integrity after = files.integrityCheck();
       out.add(after.ok()
-          ? new Finding(slug, "integrity", Level.REPAIRED, "index damage repaired by REINDEX (backup " + before + ")", null)
+          ? new Finding(slug, "integrity", Level.REPAIRED, "index damage repaired by REINDEX (the board as it was: " + before + ")", null)
           : new Finding(slug, "integrity", Level.PROBLEM, String.join("; ", after.problems()), restoreHint(slug, recovery, target)));
       return;
     }

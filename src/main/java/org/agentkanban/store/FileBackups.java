@@ -34,6 +34,16 @@ public interface FileBackups {
    */
   void probe();
 
+  /**
+   * Writes a copy of the live database through SQLite ({@code VACUUM INTO}) WITHOUT verifying it
+   * and without recording it as a backup: the copy taken before a repair keeps the board exactly
+   * as it was, index damage included (VACUUM copies index pages as they are), so it can never pass
+   * the verification a restorable backup needs.
+   *
+   * @return the copy's size in bytes
+   */
+  long copyAsIsTo(Path target);
+
   /** {@code PRAGMA quick_check}: cheap, catches most damage; run when a gateway opens a board. */
   Integrity quickCheck();
 

@@ -375,6 +375,24 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
   }
 
   @Override
+  public long copyAsIsTo(Path target) {
+    requireOpen();
+    if (Files.exists(target)) {
+      throw new IllegalArgumentException("copy target exists: " + target);
+    }
+    try (Connection c = connect(); var ps = c.prepareStatement("VACUUM INTO ?")) {
+      ps.setString(1, target.toString());
+      ps.execute();
+      return Files.size(target);
+    } catch (SQLException e) {
+      deleteQuietly(target);
+      throw translated(e);
+    } catch (IOException e) {
+      throw new StoreUnavailableException(Cause.IO, "cannot read the size of " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public void probe() {
     requireOpen();
     try (Connection c = connect(); var st = c.createStatement();
