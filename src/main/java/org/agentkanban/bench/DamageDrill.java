@@ -107,8 +107,9 @@ final class DamageDrill implements CrashDrill {
           || (damage == Damage.DELETE_WAL && serve.output().contains("its -wal was deleted"));
       if (seen) {
         detectedMs = (System.nanoTime() - damagedAt) / 1_000_000;
-      } else if (damage == Damage.INDEX_PAGE && (System.nanoTime() - damagedAt) > TimeUnit.MILLISECONDS.toNanos(3 * tickMs)) {
-        break; // healed by the gateway's own write of the page (or never read): nothing to detect
+      } else if (mayHeal(damage) && (System.nanoTime() - damagedAt) > TimeUnit.MILLISECONDS.toNanos(3 * tickMs)
+          && "ok".equals(integrity(home.resolve("boards/work/board.db")))) {
+        break; // healed: the gateway's own copy of every damaged page reached the file again
       } else {
         Thread.sleep(20);
       }
@@ -131,19 +132,30 @@ final class DamageDrill implements CrashDrill {
     long copies = quarantined(home) - quarantinedBefore;
     List<JsonNode> restores = serve.events("work", "board_restored");
 
-    boolean mustDetect = damage == Damage.HEADER || damage == Damage.TRUNCATE || damage == Damage.DELETE_WAL;
+    boolean mustDetect = !mayHeal(damage);
     table.add(label + "detected", detectedMs == null ? "no" : "yes, after " + detectedMs + " ms", "", "",
         mustDetect ? "yes" : "yes, or healed", mustDetect && detectedMs == null ? "FAIL" : "PASS");
     double ticks = resumedMs / (double) tickMs;
     table.add(label + "damage to dispatch resumed", resumed == null ? "never" : String.format(Locale.ROOT,
         "%d ms = %.2f ticks", resumedMs, ticks), "", "", "< 2 ticks", resumed == null ? "FAIL" : ticks < 2 ? "PASS" : "MISS");
-    long expectedCopies = damage == Damage.HEADER || damage == Damage.TRUNCATE ? 1 : restores.size() > restoredBefore ? 1 : 0;
+    long expectedCopies = restores.size() > restoredBefore ? 1 : 0;
+    if (damage == Damage.TRUNCATE && expectedCopies == 0) {
+      expectedCopies = 1; // a truncated file is never healed: it must have been restored
+    }
     table.add(label + "quarantine copies", Long.toString(copies), "", "", Long.toString(expectedCopies),
         copies == expectedCopies ? "PASS" : "FAIL");
     table.info(label + "loss window", restores.size() > restoredBefore ? lossWindow(restores.get(restores.size() - 1))
         : "none (no restore)");
     table.add(label + "other board dispatched meanwhile", otherDispatched ? "yes" : "no", "", "", "yes",
         otherDispatched ? "PASS" : "FAIL");
+  }
+
+  /**
+   * Damage the gateway may undo without noticing: a zeroed index page it has cached, or a header
+   * whose page 1 is also in the WAL (the checkpoint writes the page back whole).
+   */
+  private static boolean mayHeal(Damage damage) {
+    return damage == Damage.INDEX_PAGE || damage == Damage.HEADER;
   }
 
   private static String lossWindow(JsonNode event) {

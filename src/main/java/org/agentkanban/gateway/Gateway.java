@@ -26,7 +26,6 @@ import org.agentkanban.domain.BoardSlug;
 import org.agentkanban.domain.Clock;
 import org.agentkanban.domain.KanbanException;
 import org.agentkanban.domain.Status;
-import org.agentkanban.service.BoardInfo;
 import org.agentkanban.service.BoardService;
 import org.agentkanban.service.Boards;
 import org.slf4j.Logger;

@@ -75,7 +75,7 @@ class BackupRestoreDoctorTest {
       throws Exception {
     scene = new DamageScene(home, config("1s", 3));
     scene.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
     int n = 0;
     while (System.nanoTime() < deadline) {
       scene.create("default", "change-" + n++);

@@ -58,7 +58,15 @@ class DamageWhileRunningTest {
 
       switch (damage) {
         case HEADER, TRUNCATE -> {
-          await().atMost(Duration.ofSeconds(30)).until(() -> scene.events("work", "board_restored").size() == restored + 1);
+          // Detected and restored; or, when every damaged page was also in the WAL, healed by the
+          // next checkpoint before any read of the file saw it (then nothing is lost or moved).
+          await().atMost(Duration.ofSeconds(30)).until(() -> scene.events("work", "board_restored").size() == restored + 1
+              || healed(scene.db("work")));
+          if (scene.events("work", "board_restored").size() == restored) {
+            assertThat(scene.quarantined("work")).as(damage.description() + ", healed").isEqualTo(quarantined);
+            assertThat(scene.status("work", lost)).isEqualTo("done");
+            break;
+          }
           JsonNode event = scene.events("work", "board_restored").get(restored);
           assertThat(event.path("payload").path("cause").asText()).as(damage.description()).contains("auto-restore after");
           assertThat(event.path("payload").path("lost_from").asLong()).isPositive();
@@ -98,6 +106,16 @@ class DamageWhileRunningTest {
     assertThat(GatewayHarness.integrityCheck(home, "work")).isEqualTo("ok");
     assertThat(GatewayHarness.integrityCheck(home, "other")).isEqualTo("ok");
     assertThat(scene.quarantined("other")).isZero();
+  }
+
+  /** The file reads whole again from a connection of another process (the test's). */
+  private static boolean healed(Path db) {
+    try {
+      return GatewayHarness.integrityCheck(db.getParent().getParent().getParent(), db.getParent().getFileName().toString())
+          .equals("ok");
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static boolean readable(Path db) {
