@@ -152,6 +152,23 @@ class DamageAtStartTest {
   }
 
   @Test
+  void aBoardFileTruncatedToNothingIsDamageNotANewEmptyBoard() throws Exception {
+    KanbanCli cli = new KanbanCli(home);
+    cli.run("init");
+    cli.run("create", "a task");
+    Process truncate = new ProcessBuilder("truncate", "-s", "0", BoardDb.file(home).toString()).start();
+    assertThat(truncate.waitFor()).isZero();
+
+    KanbanCli.Result list = cli.run("list");
+    assertThat(list.exit()).as(list.toString()).isEqualTo(5);
+    assertThat(list.err()).contains("is empty (truncated?)").contains("restore a backup").doesNotContain("\tat ");
+    assertThat(java.nio.file.Files.size(BoardDb.file(home))).as("no new board was created in its place").isZero();
+    KanbanCli.Result doctor = cli.run("doctor");
+    assertThat(doctor.exit()).as(doctor.toString()).isEqualTo(1);
+    assertThat(doctor.out()).contains("is empty (truncated?)");
+  }
+
+  @Test
   void aWalDeletedWhileNothingRunsLosesItsCommitsWithoutATrace() throws Exception {
     Assumptions.assumeTrue(Damage.INDEX_PAGE.available(), "python3 is not installed");
     scene = new DamageScene(home, DamageScene.config(true));
