@@ -12,7 +12,9 @@ import org.agentkanban.domain.KanbanException;
 public final class CrashBenchmark {
   private static final List<CrashDrill> DRILLS = List.of(
       new WriterKillDrill(),
-      new GatewayKillDrill());
+      new GatewayKillDrill(),
+      new DamageDrill(),
+      new BackupDrill());
 
   private final BenchOptions options;
   private final Set<String> only;

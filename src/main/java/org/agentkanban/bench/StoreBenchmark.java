@@ -230,7 +230,7 @@ public final class StoreBenchmark {
    * measurement): a realistic mix of statuses, priorities and assignees, each with its created
    * event. Returns how many are ready.
    */
-  private static int bulkLoad(LocalBoardService board, int n) {
+  static int bulkLoad(LocalBoardService board, int n) {
     Random random = new Random(42);
     String[] assignees = {"coder", "writer", "reviewer", "tester", null};
     long t0 = Clock.SYSTEM.now() - n * 1_000L;

@@ -160,11 +160,37 @@ final class GatewayCommand implements Runnable {
         doc.put("started_at", f.startedAt());
         doc.put("answering", f.portOpen(1000));
       });
+      List<Map<String, Object>> troubled = new java.util.ArrayList<>();
+      if (g.isPresent() && Boolean.TRUE.equals(doc.get("answering"))) {
+        try {
+          var health = new org.agentkanban.remote.RemoteBoards(g.get().url(), g.get().adminToken()).health();
+          for (var b : health.path("boards")) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("board", b.path("board").asText());
+            m.put("status", b.path("status").asText());
+            m.put("dispatching", b.path("dispatching").asBoolean());
+            m.put("cause", b.path("cause").isNull() ? null : b.path("cause").asText());
+            m.put("action", b.path("action").isNull() ? null : b.path("action").asText());
+            if (!"healthy".equals(m.get("status"))) {
+              troubled.add(m);
+            }
+          }
+          doc.put("boards_in_trouble", troubled);
+        } catch (KanbanException e) {
+          doc.put("health_problem", e.getMessage());
+        }
+      }
       if (json) {
         out.document(doc);
       } else if (g.isPresent()) {
         out.line("Gateway running: " + g.get().url() + " (pid " + g.get().pid() + ", since " + out.time(g.get().startedAt())
             + (g.get().portOpen(1000) ? ")" : ", NOT answering)"));
+        for (Map<String, Object> b : troubled) {
+          out.line("  board '" + b.get("board") + "' is " + b.get("status") + ": " + b.get("cause"));
+          if (b.get("action") != null) {
+            out.line("    way out: " + b.get("action"));
+          }
+        }
       } else {
         out.line("No gateway is running for " + ctx.home().root());
       }

@@ -45,7 +45,7 @@ final class RestoreCommand implements Callable<Integer> {
       r = new Backups.Restored(remote.board(), java.nio.file.Path.of(remote.backup()), remote.backupCreatedAt(),
           remote.lastEventIdKept(), remote.quarantinedTo() == null ? null : java.nio.file.Path.of(remote.quarantinedTo()), 0);
     } else {
-      r = Backups.restore(ctx.boards(), slug, backup, "kanban restore by " + ctx.actorName(), true, ctx.clock);
+      r = Backups.restore(ctx.boards(), slug, backup, "kanban restore by " + ctx.actorName(), true, true, ctx.clock);
     }
     Output out = new Output(json, ctx.out, ctx.zone());
     if (json) {

@@ -67,12 +67,23 @@ public final class Backups {
     }
   }
 
-  /** {@code latest}, a file name in the board's backups, or a path. */
-  public static BoardRecovery.BackupFile pick(BoardRecovery recovery, StoreTarget target, String spec) {
+  /**
+   * {@code latest}, a file name in the board's backups, or (with {@code allowPaths}, for the local
+   * CLI only) a path. Through the gateway's API a backup is only ever a name in the board's
+   * {@code backups/}: a path there would let an API client make the gateway read any file.
+   */
+  public static BoardRecovery.BackupFile pick(BoardRecovery recovery, StoreTarget target, String spec, boolean allowPaths) {
     List<BoardRecovery.BackupFile> all = recovery.backups(target);
     if (spec == null || spec.equals("latest")) {
       return all.stream().findFirst().orElseThrow(() -> KanbanException.notFound(
           "board '" + target.slug() + "' has no verified backup in " + target.directory().resolve("backups")));
+    }
+    if (spec.isBlank() || spec.indexOf('\0') >= 0) {
+      throw KanbanException.invalid("a backup is 'latest' or a file name from 'kanban backup --list'");
+    }
+    if (!allowPaths && (spec.contains("/") || spec.contains("\\") || spec.equals("..") || spec.equals("."))) {
+      throw KanbanException.invalid("backup '" + spec + "' is not a file name: through the gateway a backup is "
+          + "'latest' or a name from 'kanban backup --list --board " + target.slug() + "'");
     }
     Path p = Path.of(spec);
     Path resolved = p.isAbsolute() ? p : target.directory().resolve("backups").resolve(spec);
@@ -92,12 +103,12 @@ public final class Backups {
    * @param opener opens the restored board to record the restore
    */
   public static Restored restore(Boards boards, String slug, String spec, String cause, boolean refuseOtherHolders,
-      Clock clock) {
+      boolean allowPaths, Clock clock) {
     long started = System.nanoTime();
     BoardRecovery recovery = boards.recovery().orElseThrow(() ->
         KanbanException.refused("board '" + slug + "' is not kept in local files; restore it with its database's tools"));
     StoreTarget target = boards.target(slug);
-    BoardRecovery.BackupFile backup = pick(recovery, target, spec);
+    BoardRecovery.BackupFile backup = pick(recovery, target, spec, allowPaths);
     List<Long> holders = recovery.otherHolders(target);
     if (refuseOtherHolders && !holders.isEmpty()) {
       throw KanbanException.refused("board '" + slug + "' is open in process(es) " + holders
@@ -115,6 +126,8 @@ public final class Backups {
       payload.put("backup_created_at", backup.createdAt());
       payload.put("last_event_id_kept", lastKept);
       payload.put("lost", "every change after the backup was taken (events after #" + lastKept + ")");
+      payload.put("lost_from", backup.createdAt());
+      payload.put("lost_until", clock.now());
       payload.put("quarantined_to", quarantined.map(Path::toString).orElse(null));
       payload.put("cause", cause);
       service.store().write(tx -> tx.eventAppend(new Event(0, null, null, EventKind.BOARD_RESTORED, "kanban",

@@ -29,6 +29,7 @@ public final class BoardHealth {
   private long since;
   private int failures;
   private long faults;
+  private boolean gaveUp;
 
   public synchronized State state() {
     return state;
@@ -77,8 +78,10 @@ public final class BoardHealth {
       }
       state = State.UNAVAILABLE;
       cause = e.getMessage();
-      action = "the gateway restores the newest verified backup when auto_restore is on; otherwise run "
-          + "'kanban doctor' and 'kanban restore <backup>'";
+      if (action == null || state != State.UNAVAILABLE || !gaveUp) {
+        action = "the gateway restores the newest verified backup when auto_restore is on; otherwise run "
+            + "'kanban doctor' and 'kanban restore <backup>'";
+      }
       return -1;
     }
     if (state == State.HEALTHY) {
@@ -95,8 +98,15 @@ public final class BoardHealth {
     return wait;
   }
 
+  /** The gateway cannot restore the board itself: {@code why} says what the operator must do. */
+  synchronized void gaveUp(String why) {
+    gaveUp = true;
+    action = why;
+  }
+
   /** After a restore or repair. */
   synchronized void restored(long now) {
+    gaveUp = false;
     state = State.HEALTHY;
     cause = null;
     action = null;

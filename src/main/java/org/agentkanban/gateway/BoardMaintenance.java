@@ -33,6 +33,7 @@ final class BoardMaintenance {
   private long unchangedSeenAt = Long.MIN_VALUE / 2;
   private FileBackups.Backup lastBackup;
   private long checkpoints;
+  private boolean walSeen;
 
   BoardMaintenance(String slug, FileBackups files, long now) {
     this.slug = slug;
@@ -47,6 +48,52 @@ final class BoardMaintenance {
       lastCounter = changeCounter;
       lastChangeSeenAt = now;
     }
+  }
+
+  /**
+   * Whether someone deleted the {@code -wal} this gateway has open: one of this process's
+   * descriptors points at it as "(deleted)" ({@code readlink} of {@code /proc/self/fd}, which opens
+   * nothing). SQLite never deletes the WAL while a connection is open, so someone else did. Where
+   * {@code /proc} is missing: the -wal was seen before and is gone from the directory now.
+   */
+  boolean walDeleted() {
+    java.nio.file.Path db = files.databaseFile();
+    java.nio.file.Path wal = db.resolveSibling(db.getFileName() + "-wal");
+    java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+    if (java.nio.file.Files.isDirectory(fds)) {
+      String deleted = wal + " (deleted)";
+      try (var list = java.nio.file.Files.newDirectoryStream(fds)) {
+        for (java.nio.file.Path fd : list) {
+          try {
+            if (java.nio.file.Files.readSymbolicLink(fd).toString().equals(deleted)) {
+              return true;
+            }
+          } catch (java.io.IOException | SecurityException ignored) {
+            // closed meanwhile
+          }
+        }
+      } catch (java.io.IOException | SecurityException e) {
+        return false;
+      }
+      return false;
+    }
+    boolean exists = java.nio.file.Files.exists(wal);
+    if (exists) {
+      walSeen = true;
+      return false;
+    }
+    return walSeen;
+  }
+
+  /** See {@link FileBackups#probe()}. */
+  void probe() {
+    files.probe();
+  }
+
+  /** A PASSIVE checkpoint now, whatever the schedule (after the WAL was deleted under the gateway). */
+  FileBackups.Checkpoint checkpointAll() {
+    checkpoints++;
+    return files.checkpointPassive();
   }
 
   /** Checkpoints when the WAL grew past the threshold, or when the board went quiet. */

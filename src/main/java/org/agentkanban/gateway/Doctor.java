@@ -110,13 +110,26 @@ public final class Doctor {
       return;
     }
     try (service) {
+      String hint = restoreHint(slug, recovery, target);
       if (service.store() instanceof FileBackups files) {
-        files(slug, files, repair, recovery, target, out);
+        guarded(slug, "integrity", hint, out, () -> files(slug, files, repair, recovery, target, out));
       }
       backups(slug, recovery, target, out);
-      runs(slug, service, repair, gatewayLive, out);
-      workspaces(slug, service, repair, out);
-      processes(slug, service, repair, out);
+      guarded(slug, "runs", hint, out, () -> runs(slug, service, repair, gatewayLive, out));
+      guarded(slug, "workspaces", hint, out, () -> workspaces(slug, service, repair, out));
+      guarded(slug, "processes", hint, out, () -> processes(slug, service, repair, out));
+    }
+  }
+
+  /**
+   * A check that reads the board: damage it runs into becomes a finding with the way out, and the
+   * remaining checks still run (a report that stops at the first damaged page helps no one).
+   */
+  private static void guarded(String slug, String check, String fix, List<Finding> out, Runnable work) {
+    try {
+      work.run();
+    } catch (KanbanException e) {
+      out.add(new Finding(slug, check, Level.PROBLEM, e.getMessage(), fix));
     }
   }
 
@@ -143,12 +156,13 @@ public final class Doctor {
       } catch (IOException e) {
         throw KanbanException.unavailable("cannot create " + before.getParent() + ": " + e.getMessage(), e);
       }
-      // The copy of a damaged file may itself fail verification; REINDEX only after a good one.
-      files.backupTo(before, clock.now());
+      // A copy of the board as it is (index damage included, so it is not a verified backup and
+      // restore never picks it): REINDEX rewrites pages, and this keeps what it replaced.
+      files.copyAsIsTo(before);
       files.reindex();
       FileBackups.Integrity after = files.integrityCheck();
       out.add(after.ok()
-          ? new Finding(slug, "integrity", Level.REPAIRED, "index damage repaired by REINDEX (backup " + before + ")", null)
+          ? new Finding(slug, "integrity", Level.REPAIRED, "index damage repaired by REINDEX (the board as it was: " + before + ")", null)
           : new Finding(slug, "integrity", Level.PROBLEM, String.join("; ", after.problems()), restoreHint(slug, recovery, target)));
       return;
     }

@@ -93,6 +93,17 @@ public final class Gateway implements ApiContext, AutoCloseable {
   private final java.util.Set<String> recovering = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> backupsRunning = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<String, Recovery> recoveries = new ConcurrentHashMap<>();
+  /** Damaged boards that could not be opened, with why; tried again only when their file changes. */
+  private final Map<String, Unopened> unopened = new ConcurrentHashMap<>();
+  /** Damaged boards the gateway could not restore (no backup, auto_restore off): not tried again. */
+  private final java.util.Set<String> gaveUp = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** A damaged board this gateway could not open: the cause, the way out, and the file it saw. */
+  private record Unopened(String cause, String action, String fileStamp) {}
+
+  static final String DAMAGE_ACTION_AUTO = "the gateway restores the newest verified backup (auto_restore is on)";
+  static final String DAMAGE_ACTION_MANUAL = "run 'kanban doctor --board %s', then 'kanban restore latest --board %s' "
+      + "(through this gateway) or a named backup from 'kanban backup --list --board %s'";
 
   /** The last auto-restore of a board, for health and the crash report. */
   public record Recovery(String board, long detectedAt, long restoredAt, String backup, String quarantinedTo, String cause) {}
@@ -183,6 +194,10 @@ public final class Gateway implements ApiContext, AutoCloseable {
       }
     }
     for (String slug : slugs) {
+      Unopened damaged = unopened.get(slug);
+      if (damaged != null && damaged.fileStamp().equals(fileStamp(slug))) {
+        continue; // the same damaged file as last time: trying again would only repeat the error
+      }
       if (!runtimes.containsKey(slug)) {
         try {
           openBoard(slug);
@@ -204,11 +219,13 @@ public final class Gateway implements ApiContext, AutoCloseable {
     } catch (org.agentkanban.store.StoreUnavailableException e) {
       if (!e.reason().isTransient()) {
         LOG.error("board '{}' cannot be opened: {}", slug, e.getMessage());
+        unopened.put(slug, new Unopened(e.getMessage(), damageAction(slug), fileStamp(slug)));
         boardDamaged(slug, e);
         return;
       }
       throw e;
     }
+    unopened.remove(slug);
     runtimes.put(slug, rt);
     if (rt.service.store() instanceof org.agentkanban.store.FileBackups files) {
       // quick_check when a gateway opens a board: damage found now, not in the middle of a run.
@@ -223,6 +240,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
       }
       rt.maintenance = new BoardMaintenance(slug, files, clock.now());
     }
+    gaveUp.remove(slug);
     if (rt.dispatching()) {
       startDispatcher(rt);
     }
@@ -308,6 +326,13 @@ public final class Gateway implements ApiContext, AutoCloseable {
         continue;
       }
       try {
+        if (m.walDeleted()) {
+          walDeleted(rt);
+          continue;
+        }
+        // A fresh connection reads the header and schema from the file: damage the board's own
+        // connections do not see yet (their pages are cached) is found within a second.
+        m.probe();
         m.maybeCheckpoint(g, now);
         // The board is read only once the interval has passed: an idle gateway reads nothing each second.
         if (m.backupDue(g, now, () -> rt.service.store().read(tx -> tx.eventMaxId())) && backupsRunning.add(rt.slug)) {
@@ -326,6 +351,60 @@ public final class Gateway implements ApiContext, AutoCloseable {
       } catch (RuntimeException e) {
         reportFailure(rt, e);
       }
+    }
+  }
+
+  /**
+   * Someone deleted the board's {@code -wal} while this gateway had it open. Its connections still
+   * hold the deleted file, so nothing is lost yet, but every other process that opens the board
+   * now fails (the {@code -shm} describes a WAL that is gone). The gateway copies every frame of
+   * its WAL into the database (a PASSIVE checkpoint, which completes when no reader lags behind)
+   * and then closes and reopens the board, which starts a new WAL. No change is lost.
+   */
+  private void walDeleted(BoardRuntime rt) {
+    String slug = rt.slug;
+    if (stopped || !recovering.add(slug)) {
+      return;
+    }
+    maintenanceWork.submit(() -> {
+      try {
+        synchronized (this) {
+          var cp = rt.maintenance.checkpointAll();
+          if (cp.busy() || cp.checkpointedFrames() < cp.logFrames()) {
+            LOG.warn("board '{}': its -wal was deleted; {} of {} frames checkpointed so far, retrying", slug,
+                cp.checkpointedFrames(), cp.logFrames());
+            return;
+          }
+          LOG.error("board '{}': its -wal was deleted while the gateway had it open; all {} frames were copied "
+              + "into the database from the gateway's open descriptor and the board is reopened (nothing lost)",
+              slug, cp.logFrames());
+          BoardRuntime old = runtimes.remove(slug);
+          if (old != null) {
+            old.close();
+          }
+          recovering.remove(slug);
+          openBoard(slug);
+        }
+      } catch (RuntimeException e) {
+        LOG.error("board '{}': reopening after its -wal was deleted failed: {}", slug, e.getMessage());
+      } finally {
+        recovering.remove(slug);
+      }
+    });
+  }
+
+  private String damageAction(String slug) {
+    return config != null && config.get().gateway().autoRestore() ? DAMAGE_ACTION_AUTO
+        : String.format(DAMAGE_ACTION_MANUAL, slug, slug, slug);
+  }
+
+  /** Size and modification time of a board's database (a stat): tells a new file from the same one. */
+  private String fileStamp(String slug) {
+    Path db = home.boardDir(slug).resolve("board.db");
+    try {
+      return Files.size(db) + "@" + Files.getLastModifiedTime(db).toMillis();
+    } catch (IOException e) {
+      return "missing";
     }
   }
 
@@ -349,7 +428,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
    * place; without it, or without a backup, the board stays unavailable with the way out shown.
    */
   void boardDamaged(String slug, RuntimeException cause) {
-    if (stopped || !recovering.add(slug)) {
+    if (stopped || gaveUp.contains(slug) || !recovering.add(slug)) {
       return;
     }
     long detectedAt = clock.now();
@@ -368,9 +447,18 @@ public final class Gateway implements ApiContext, AutoCloseable {
     var g = config.get().gateway();
     var recovery = boards.recovery().orElse(null);
     if (!g.autoRestore() || recovery == null || recovery.backups(boards.target(slug)).isEmpty()) {
-      LOG.error("board '{}' is unavailable ({}); {}", slug, cause.getMessage(), !g.autoRestore()
-          ? "auto_restore is off: run 'kanban doctor' and 'kanban restore <backup>'"
-          : "there is no verified backup to restore; the damaged file is left in place for 'kanban doctor'");
+      String why = !g.autoRestore()
+          ? "auto_restore is off: " + String.format(DAMAGE_ACTION_MANUAL, slug, slug, slug)
+          : "there is no verified backup to restore; the damaged file is left in place: run 'kanban doctor --board "
+              + slug + "'";
+      LOG.error("board '{}' is unavailable ({}); {}", slug, cause.getMessage(), why);
+      gaveUp.add(slug);
+      BoardRuntime rt = runtimes.get(slug);
+      if (rt != null) {
+        rt.health.gaveUp(why);
+      } else {
+        unopened.computeIfPresent(slug, (k, u) -> new Unopened(u.cause(), why, u.fileStamp()));
+      }
       return;
     }
     synchronized (this) {
@@ -379,7 +467,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
         old.close();
       }
       Backups.Restored r = Backups.restore(boards, slug, "latest",
-          "auto-restore after: " + cause.getMessage(), false, clock);
+          "auto-restore after: " + cause.getMessage(), false, false, clock);
       stopWorkersOfLostRuns(slug);
       openBoard(slug);
       BoardRuntime fresh = runtimes.get(slug);
@@ -448,7 +536,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
       }
       Backups.Restored r;
       try {
-        r = Backups.restore(boards, slug, backup, "restore requested through the API", true, clock);
+        r = Backups.restore(boards, slug, backup, "restore requested through the API", true, false, clock);
       } finally {
         recovering.remove(slug);
       }
@@ -536,7 +624,16 @@ public final class Gateway implements ApiContext, AutoCloseable {
     if (recovering.contains(slug)) {
       throw KanbanException.unavailable("board '" + slug + "' is being restored from a backup; try again in a moment", null);
     }
+    Unopened damaged = unopened.get(slug);
+    if (damaged != null && !runtimes.containsKey(slug)) {
+      throw KanbanException.unavailable("board '" + slug + "' is unavailable: " + damaged.cause() + "; "
+          + damaged.action(), null);
+    }
     BoardRuntime rt = runtimes.get(slug);
+    if (rt != null && rt.health.state() == org.agentkanban.gateway.BoardHealth.State.UNAVAILABLE) {
+      throw KanbanException.unavailable("board '" + slug + "' is unavailable: " + rt.health.cause() + "; "
+          + rt.health.action(), null);
+    }
     if (rt == null) {
       if (!boards.exists(slug) && !slug.equals(BoardSlug.DEFAULT)) {
         throw KanbanException.notFound("board '" + slug + "' does not exist");
@@ -575,6 +672,13 @@ public final class Gateway implements ApiContext, AutoCloseable {
       }
       list.add(new BoardHealth(rt.slug, status, rt.dispatching(), rt.health.cause(), rt.health.action(),
           supervisor.liveCount(rt.slug), walBytes(rt.slug)));
+    }
+    for (var e : unopened.entrySet()) {
+      if (!runtimes.containsKey(e.getKey()) && !recovering.contains(e.getKey())) {
+        overall = "degraded";
+        list.add(new BoardHealth(e.getKey(), org.agentkanban.gateway.BoardHealth.State.UNAVAILABLE.wire(), false,
+            e.getValue().cause(), e.getValue().action(), supervisor.liveCount(e.getKey()), walBytes(e.getKey())));
+      }
     }
     for (String slug : recovering) {
       if (!runtimes.containsKey(slug)) {

@@ -64,6 +64,31 @@ final class GatewayHttp {
     return send(request(path, extra).GET(), type, REQUEST_TIMEOUT);
   }
 
+  /**
+   * A GET whose answer is JSON with 2xx and 503 alike: {@code /api/v1/health} answers 503 with the
+   * same document when a board is in trouble, and that document is what the caller wants to show.
+   */
+  com.fasterxml.jackson.databind.JsonNode getDocument(String path) {
+    HttpResponse<byte[]> response;
+    try {
+      response = client().send(request(path, Map.of()).GET().timeout(REQUEST_TIMEOUT).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw notAnswering("(" + describe(e) + ")", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KanbanException.unavailable("interrupted while waiting for the gateway at " + base, e);
+    }
+    if (response.statusCode() >= 300 && response.statusCode() != 503) {
+      throw error(response.statusCode(), response.body());
+    }
+    try {
+      return Json.mapper().readTree(response.body());
+    } catch (IOException e) {
+      throw KanbanException.unavailable("the gateway at " + base + " sent an answer this client cannot read", e);
+    }
+  }
+
   <T> T send(String method, String path, Object body, Class<T> type, Map<String, String> extra) {
     HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(Json.write(body));

@@ -23,6 +23,11 @@ public final class RemoteBoards {
     return r.archivedTo() == null ? null : Path.of(r.archivedTo());
   }
 
+  /** The gateway's {@code /api/v1/health} document (also when it says a board is in trouble). */
+  public com.fasterxml.jackson.databind.JsonNode health() {
+    return http.getDocument("/api/v1/health");
+  }
+
   /** Has the gateway take a verified backup of the board now. */
   public org.agentkanban.store.FileBackups.Backup backup(String slug) {
     ResponseJson.BackupTaken r = http.send("POST", "/api/v1/boards/" + BoardSlug.require(slug) + "/backups", null,

@@ -224,6 +224,9 @@ public final class Boards {
     if (exists(slug)) {
       try (BoardStore store = stores.open(target(slug), false)) {
         counts = store.read(tx -> tx.taskCountByStatus());
+      } catch (org.agentkanban.store.StoreUnavailableException e) {
+        // A damaged or busy board is still listed (without counts): 'kanban doctor' says what is wrong.
+        counts = Map.of();
       }
     }
     return new BoardInfo(slug, c.name() == null ? slug : c.name(), c.description(), home.boardDir(slug),

@@ -25,6 +25,25 @@ public interface FileBackups {
    */
   Backup backupTo(Path target, long now);
 
+  /**
+   * Opens a connection of its own and reads the schema (page 1 and the schema pages, fresh from
+   * the file): damage to the header or the schema is seen within one call even while the board's
+   * long-lived connections still hold those pages in their cache. Cheap enough to run every second.
+   *
+   * @throws StoreUnavailableException when SQLite reports the damage
+   */
+  void probe();
+
+  /**
+   * Writes a copy of the live database through SQLite ({@code VACUUM INTO}) WITHOUT verifying it
+   * and without recording it as a backup: the copy taken before a repair keeps the board exactly
+   * as it was, index damage included (VACUUM copies index pages as they are), so it can never pass
+   * the verification a restorable backup needs.
+   *
+   * @return the copy's size in bytes
+   */
+  long copyAsIsTo(Path target);
+
   /** {@code PRAGMA quick_check}: cheap, catches most damage; run when a gateway opens a board. */
   Integrity quickCheck();
 

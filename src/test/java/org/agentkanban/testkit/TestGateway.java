@@ -92,7 +92,7 @@ public final class TestGateway implements ApiContext, AutoCloseable {
     if (old != null) {
       old.close();
     }
-    var r = org.agentkanban.gateway.Backups.restore(home.boards, slug, backup, "test restore", true, home.clock);
+    var r = org.agentkanban.gateway.Backups.restore(home.boards, slug, backup, "test restore", true, false, home.clock);
     return new RestoredBoard(slug, r.backup().toString(), r.backupCreatedAt(), r.lastEventIdKept(),
         r.quarantinedTo() == null ? null : r.quarantinedTo().toString());
   }

@@ -95,6 +95,12 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
     try {
       Statements w = writer();
       int version = SqliteMigrations.currentVersion(w);
+      if (version == 0 && !options.create()) {
+        // An existing board whose file has no schema was emptied (truncated to nothing): creating
+        // a fresh board here would hide the loss. It is damage, with the damage's way out.
+        throw new StoreUnavailableException(Cause.CORRUPT, "board database " + dbPath + " is empty (truncated?); "
+            + "run 'kanban doctor' and restore a backup", null);
+      }
       if (version == 0) {
         createUnderInitLock(w, clock);
       } else {
@@ -369,6 +375,35 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
   }
 
   @Override
+  public long copyAsIsTo(Path target) {
+    requireOpen();
+    if (Files.exists(target)) {
+      throw new IllegalArgumentException("copy target exists: " + target);
+    }
+    try (Connection c = connect(); var ps = c.prepareStatement("VACUUM INTO ?")) {
+      ps.setString(1, target.toString());
+      ps.execute();
+      return Files.size(target);
+    } catch (SQLException e) {
+      deleteQuietly(target);
+      throw translated(e);
+    } catch (IOException e) {
+      throw new StoreUnavailableException(Cause.IO, "cannot read the size of " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void probe() {
+    requireOpen();
+    try (Connection c = connect(); var st = c.createStatement();
+        var rs = st.executeQuery("SELECT count(*) FROM sqlite_schema")) {
+      rs.next();
+    } catch (SQLException e) {
+      throw translated(e);
+    }
+  }
+
+  @Override
   public Integrity quickCheck() {
     requireOpen();
     return check(dbPath, "quick_check");
@@ -391,7 +426,8 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
       java.util.List<String> problems = new java.util.ArrayList<>();
       while (rs.next()) {
         String line = rs.getString(1);
-        if (!"ok".equals(line)) {
+        // "*** in database main ***" only introduces the complaints that follow it.
+        if (!"ok".equals(line) && !line.startsWith("*** in database")) {
           problems.add(line);
         }
       }
