@@ -49,6 +49,7 @@ class FileAccessRuleTest {
       Map.entry("org.agentkanban.store.sqlite.SqliteStore", "the .init.lock file beside a new board"),
       Map.entry("org.agentkanban.bench.StoreBenchmark", "benchmark scratch files"),
       Map.entry("org.agentkanban.bench.RawCommits", "benchmark scratch files"),
+      Map.entry("org.agentkanban.bench.DrillGateway", "a drill home's config.yaml, /proc/<gateway pid>/status, CLI output files"),
       Map.entry("org.agentkanban.bench.GatewayBenchmark", "benchmark scratch files and worker timestamps"));
 
   private static final Set<String> OPENING_METHODS = Set.of(

@@ -10,7 +10,8 @@ import org.agentkanban.domain.KanbanException;
  * kill real processes and damage real files. Prints one table; a FAIL anywhere makes the run fail.
  */
 public final class CrashBenchmark {
-  private static final List<CrashDrill> DRILLS = List.of();
+  private static final List<CrashDrill> DRILLS = List.of(
+      new FaultDrill());
 
   private final BenchOptions options;
   private final Set<String> only;

@@ -172,8 +172,21 @@ public final class Dispatcher implements Runnable {
     long now = w.clock().now();
     nextWakeAt = now + config.gateway().safetyTickMs();
     ExitNotice n;
-    while ((n = exits.poll()) != null) {
-      recordExit(n.worker(), n.status(), config);
+    while ((n = exits.peek()) != null) {
+      try {
+        recordExit(n.worker(), n.status(), config);
+      } catch (org.agentkanban.store.StoreUnavailableException e) {
+        if (e.reason().isTransient()) {
+          // Kept: a pass that fails on a full or read-only disk must not lose how a worker ended.
+          throw e;
+        }
+        exits.remove(n);
+        throw e;
+      } catch (RuntimeException e) {
+        exits.remove(n);
+        throw e;
+      }
+      exits.remove(n);
     }
     reconcile(config, now);
     w.service().tick();
@@ -426,6 +439,30 @@ public final class Dispatcher implements Runnable {
     w.ops().note(t.id(), null, EventKind.DISPATCH_SKIPPED, Map.of("reason", reason));
   }
 
+  /** What the OS says when a write fails because the disk is full or mounted read-only. */
+  private static final List<String> STORAGE_FAULTS = List.of(
+      "No space left on device", "Read-only file system", "Disk quota exceeded");
+
+  /**
+   * A worker could not be started because the board's own disk is full or read-only (its
+   * workspace, context file or log is written there): a transient fault of the board, not of the
+   * task. The claim is given back and the pass fails, so the board is degraded and retried within
+   * seconds; the task is not parked for the infrastructure cooldown (minutes) for it.
+   */
+  private void throwIfStorageFault(Task task, Run run, String message) {
+    if (message == null || STORAGE_FAULTS.stream().noneMatch(message::contains)) {
+      return;
+    }
+    String why = "the board's disk is full or read-only: " + message;
+    try {
+      w.ops().releaseRun(task.id(), run.id(), why);
+    } catch (KanbanException e) {
+      // also unwritable: the next pass releases a claim that never got its worker
+    }
+    throw new org.agentkanban.store.StoreUnavailableException(
+        org.agentkanban.store.StoreUnavailableException.Cause.IO, "cannot start a worker: " + why, null);
+  }
+
   /** @param readySince when the task last changed before the claim: normally when it became ready */
   private void spawn(Claim claim, AssigneeConfig a, KanbanConfig config, long readySince) {
     Task task = claim.view().task();
@@ -437,6 +474,7 @@ public final class Dispatcher implements Runnable {
     try {
       workspace = w.workspaces().prepare(task, preferred);
     } catch (Workspaces.WorkspaceException e) {
+      throwIfStorageFault(task, run, e.getMessage());
       if (e.infrastructure()) {
         fail(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(e.getMessage()),
             now + config.gateway().rateLimitCooldownMs());
@@ -450,6 +488,7 @@ public final class Dispatcher implements Runnable {
       Files.createDirectories(contextFile.getParent());
       Files.writeString(contextFile, w.service().context(task.id()), StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
+      throwIfStorageFault(task, run, e.toString());
       fail(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(
           "cannot write the context file " + contextFile + ": " + e.getMessage()),
           now + config.gateway().rateLimitCooldownMs());
@@ -462,6 +501,7 @@ public final class Dispatcher implements Runnable {
     try {
       started = w.launcher().launch(request);
     } catch (WorkerLauncher.LaunchException e) {
+      throwIfStorageFault(task, run, e.getMessage());
       if (e.infrastructure()) {
         fail(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(e.getMessage()),
             now + config.gateway().rateLimitCooldownMs());

@@ -94,6 +94,11 @@ public final class Gateway implements ApiContext, AutoCloseable {
   private final java.util.Set<String> recovering = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> backupsRunning = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<String, Recovery> recoveries = new ConcurrentHashMap<>();
+  /**
+   * Boards that could not be opened (a read-only or full disk at open, a wrong journal mode, a
+   * newer schema), with why: shown in health and in the API's 503s, and retried every second.
+   */
+  private final Map<String, org.agentkanban.gateway.BoardHealth> unopened = new ConcurrentHashMap<>();
 
   /** The last auto-restore of a board, for health and the crash report. */
   public record Recovery(String board, long detectedAt, long restoredAt, String backup, String quarantinedTo, String cause) {}
@@ -176,15 +181,18 @@ public final class Gateway implements ApiContext, AutoCloseable {
     }
     List<String> slugs = new ArrayList<>();
     slugs.add(BoardSlug.DEFAULT);
-    for (BoardInfo b : boards.list(false)) {
-      if (!slugs.contains(b.slug())) {
-        slugs.add(b.slug());
+    for (String slug : boards.slugs()) {
+      if (!slugs.contains(slug)) {
+        slugs.add(slug);
       }
     }
+    unopened.keySet().retainAll(slugs);
     for (String slug : slugs) {
       if (!runtimes.containsKey(slug)) {
         try {
           openBoard(slug);
+        } catch (org.agentkanban.store.StoreUnavailableException e) {
+          // notOpened() logged it and keeps it for health; the next look tries again
         } catch (KanbanException e) {
           LOG.error("board '{}' cannot be opened: {}", slug, e.getMessage());
         }
@@ -201,29 +209,53 @@ public final class Gateway implements ApiContext, AutoCloseable {
     try {
       rt = BoardRuntime.open(slug, listener -> boards.open(slug, listener), home.boardDir(slug));
     } catch (org.agentkanban.store.StoreUnavailableException e) {
-      if (!e.reason().isTransient()) {
+      notOpened(slug, e);
+      if (org.agentkanban.gateway.BoardHealth.isDamage(e)) {
         LOG.error("board '{}' cannot be opened: {}", slug, e.getMessage());
         boardDamaged(slug, e);
         return;
       }
       throw e;
     }
-    runtimes.put(slug, rt);
     if (rt.service.store() instanceof org.agentkanban.store.FileBackups files) {
       // quick_check when a gateway opens a board: damage found now, not in the middle of a run.
-      org.agentkanban.store.FileBackups.Integrity check = files.quickCheck();
+      org.agentkanban.store.FileBackups.Integrity check;
+      try {
+        check = files.quickCheck();
+      } catch (org.agentkanban.store.StoreUnavailableException e) {
+        // Could not even read (a disk error, not damage): try the whole open again in a second.
+        rt.close();
+        notOpened(slug, e);
+        throw e;
+      }
+      runtimes.put(slug, rt);
+      unopened.remove(slug);
       if (!check.ok()) {
         var damage = new org.agentkanban.store.StoreUnavailableException(
             org.agentkanban.store.StoreUnavailableException.Cause.CORRUPT,
             "quick_check of board '" + slug + "' failed: " + String.join("; ", check.problems()), null);
-        rt.health.failed(damage, clock.now());
+        rt.health.failed(damage, clock.now(), false);
         boardDamaged(slug, damage);
         return;
       }
       rt.maintenance = new BoardMaintenance(slug, files, clock.now());
+    } else {
+      runtimes.put(slug, rt);
+      unopened.remove(slug);
     }
     if (rt.dispatching()) {
       startDispatcher(rt);
+    }
+  }
+
+  /** Remembers why a board could not be opened, for health and the API; logs each new cause once. */
+  private void notOpened(String slug, org.agentkanban.store.StoreUnavailableException e) {
+    org.agentkanban.gateway.BoardHealth h = unopened.computeIfAbsent(slug, s -> new org.agentkanban.gateway.BoardHealth());
+    String before = h.cause();
+    h.failed(e, clock.now(), true);
+    if (!e.getMessage().equals(before)) {
+      LOG.error("board '{}' cannot be opened: {}{}", slug, e.getMessage(),
+          e.reason().isTransient() ? "; retrying every second" : "");
     }
   }
 
@@ -239,13 +271,13 @@ public final class Gateway implements ApiContext, AutoCloseable {
       d.reportHealthTo(new Dispatcher.HealthReporter() {
         @Override
         public void succeeded() {
-          rt.health.succeeded(clock.now());
+          rt.health.succeeded(clock.now(), false);
         }
 
         @Override
         public long failed(RuntimeException e) {
-          long wait = rt.health.failed(e, clock.now());
-          if (wait < 0) {
+          long wait = rt.health.failed(e, clock.now(), false);
+          if (wait < 0 && org.agentkanban.gateway.BoardHealth.isDamage(e)) {
             boardDamaged(rt.slug, e);
           }
           return wait;
@@ -271,9 +303,9 @@ public final class Gateway implements ApiContext, AutoCloseable {
     for (BoardRuntime rt : runtimes.values()) {
       try {
         rt.pollForOutsideChanges();
-        rt.health.succeeded(clock.now());
+        rt.health.succeeded(clock.now(), false);
       } catch (KanbanException e) {
-        reportFailure(rt, e);
+        reportFailure(rt, e, false);
       } catch (RuntimeException e) {
         LOG.warn("watching board '{}' failed", rt.slug, e);
       }
@@ -315,23 +347,23 @@ public final class Gateway implements ApiContext, AutoCloseable {
               m.backup(g, clock.now(), boards.recovery().orElseThrow(), boards.target(rt.slug));
             } catch (RuntimeException e) {
               LOG.warn("scheduled backup of board '{}' failed: {}", rt.slug, e.getMessage());
-              reportFailure(rt, e);
+              reportFailure(rt, e, true);
             } finally {
               backupsRunning.remove(rt.slug);
             }
           });
         }
-        rt.health.succeeded(now);
+        rt.health.succeeded(now, false);
       } catch (RuntimeException e) {
-        reportFailure(rt, e);
+        reportFailure(rt, e, true);
       }
     }
   }
 
   /** Feeds a failure to the board's health; damage starts a recovery. */
-  void reportFailure(BoardRuntime rt, RuntimeException e) {
-    long wait = rt.health.failed(e, clock.now());
-    if (wait < 0) {
+  void reportFailure(BoardRuntime rt, RuntimeException e, boolean writing) {
+    long wait = rt.health.failed(e, clock.now(), writing);
+    if (wait < 0 && org.agentkanban.gateway.BoardHealth.isDamage(e)) {
       boardDamaged(rt.slug, e);
     }
   }
@@ -536,6 +568,11 @@ public final class Gateway implements ApiContext, AutoCloseable {
       throw KanbanException.unavailable("board '" + slug + "' is being restored from a backup; try again in a moment", null);
     }
     BoardRuntime rt = runtimes.get(slug);
+    org.agentkanban.gateway.BoardHealth failedOpen = unopened.get(slug);
+    if (rt == null && failedOpen != null) {
+      throw KanbanException.unavailable("board '" + slug + "' cannot be opened: " + failedOpen.cause()
+          + " (" + failedOpen.action() + ")", null);
+    }
     if (rt == null) {
       if (!boards.exists(slug) && !slug.equals(BoardSlug.DEFAULT)) {
         throw KanbanException.notFound("board '" + slug + "' does not exist");
@@ -574,6 +611,15 @@ public final class Gateway implements ApiContext, AutoCloseable {
       }
       list.add(new BoardHealth(rt.slug, status, rt.dispatching(), rt.health.cause(), rt.health.action(),
           supervisor.liveCount(rt.slug), walBytes(rt.slug)));
+    }
+    unopened.forEach((slug, h) -> {
+      if (!runtimes.containsKey(slug) && !recovering.contains(slug)) {
+        list.add(new BoardHealth(slug, h.state().wire(), false, "cannot be opened: " + h.cause(), h.action(),
+            supervisor.liveCount(slug), walBytes(slug)));
+      }
+    });
+    if (list.size() > runtimes.size()) {
+      overall = "degraded";
     }
     for (String slug : recovering) {
       if (!runtimes.containsKey(slug)) {

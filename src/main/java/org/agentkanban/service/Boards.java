@@ -156,6 +156,27 @@ public final class Boards {
     return service(slug, store, listener);
   }
 
+  /**
+   * The slugs of the existing (not archived) boards, without opening any: what a gateway looks
+   * at every second to find new boards.
+   */
+  public List<String> slugs() {
+    List<String> out = new ArrayList<>();
+    if (Files.isDirectory(home.boardsDir())) {
+      try (Stream<Path> dirs = Files.list(home.boardsDir())) {
+        for (Path d : dirs.sorted().toList()) {
+          String slug = d.getFileName().toString();
+          if (BoardSlug.PATTERN.matcher(slug).matches() && exists(slug)) {
+            out.add(slug);
+          }
+        }
+      } catch (IOException e) {
+        throw KanbanException.unavailable("cannot list " + home.boardsDir() + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
   public List<BoardInfo> list(boolean includeArchived) {
     List<BoardInfo> out = new ArrayList<>();
     String current = currentOrDefault();
@@ -202,6 +223,9 @@ public final class Boards {
     if (exists(slug)) {
       try (BoardStore store = stores.open(target(slug), false)) {
         counts = store.read(tx -> tx.taskCountByStatus());
+      } catch (org.agentkanban.store.StoreUnavailableException e) {
+        // One board that cannot be read (a read-only or failing disk) must not hide the others:
+        // listed without counts; opening it says why.
       }
     }
     return new BoardInfo(slug, c.name() == null ? slug : c.name(), c.description(), home.boardDir(slug),

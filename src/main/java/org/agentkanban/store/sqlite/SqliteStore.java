@@ -207,12 +207,30 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
         throw e;
       }
     } catch (SQLException e) {
+      discardWriterAfter(e);
       throw translated(e);
     } catch (SqliteTx.SqlFailure e) {
+      discardWriterAfter(e.getCause());
       throw translated(e.getCause());
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /**
+   * After a failed write (a full or read-only disk, an I/O error) the writer connection is
+   * replaced: sqlite-jdbc may have finalized a cached statement (a failed COMMIT leaves "statement
+   * is not executing" behind, and the transaction open), and a writer stuck inside a transaction
+   * would refuse every later write ("cannot start a transaction within a transaction") long after
+   * the disk has room again. Closing the connection ends any transaction it still had; the next
+   * write opens a fresh one. A constraint violation is our own business and keeps the connection.
+   */
+  private void discardWriterAfter(SQLException e) {
+    if (SqliteErrors.isConstraint(e) || writer == null) {
+      return;
+    }
+    writer.close();
+    writer = null;
   }
 
   @Override
@@ -354,8 +372,9 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
     Integrity verdict = check(target, "integrity_check");
     if (!verdict.ok()) {
       deleteQuietly(target);
-      throw new StoreUnavailableException(Cause.CORRUPT, "the backup of " + dbPath + " failed verification: "
-          + String.join("; ", verdict.problems()), null);
+      // The copy is bad, not (as far as anyone knows) the live board: never a reason to restore it.
+      throw new StoreUnavailableException(Cause.IO, "the backup of " + dbPath + " failed verification ("
+          + String.join("; ", verdict.problems()) + "); the board itself is not affected", null);
     }
     long bytes;
     try {
@@ -416,6 +435,7 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
         return new Checkpoint(rs.getInt(1) != 0, rs.getLong(2), rs.getLong(3));
       }
     } catch (SQLException e) {
+      discardWriterAfter(e);
       throw translated(e);
     } finally {
       writeLock.unlock();
