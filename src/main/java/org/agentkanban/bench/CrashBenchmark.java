@@ -11,7 +11,8 @@ import org.agentkanban.domain.KanbanException;
  */
 public final class CrashBenchmark {
   private static final List<CrashDrill> DRILLS = List.of(
-      new FaultDrill());
+      new FaultDrill(),
+      new SoakDrill());
 
   private final BenchOptions options;
   private final Set<String> only;

@@ -144,6 +144,18 @@ final class DrillGateway implements AutoCloseable {
     return process.pid();
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  String url() {
+    return url;
+  }
+
+  String token() {
+    return token;
+  }
+
   String output() {
     return output.toString();
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Trickle {
   private static final long PAUSE_MS = 200;
+  private final long pauseMs;
 
   private final DrillGateway gateway;
   private final List<String> boards;
@@ -26,6 +27,12 @@ final class Trickle {
 
   /** @param paddingChars extra body text per task, to make the WAL grow faster */
   Trickle(DrillGateway gateway, List<String> boards, int paddingChars) {
+    this(gateway, boards, paddingChars, PAUSE_MS);
+  }
+
+  /** @param pauseMs pause after each round of one task per board */
+  Trickle(DrillGateway gateway, List<String> boards, int paddingChars, long pauseMs) {
+    this.pauseMs = pauseMs;
     this.gateway = gateway;
     this.boards = List.copyOf(boards);
     this.padding = paddingChars == 0 ? "" : "# " + "x".repeat(paddingChars) + "\n";
@@ -61,7 +68,7 @@ final class Trickle {
       }
       n++;
       try {
-        Thread.sleep(PAUSE_MS);
+        Thread.sleep(pauseMs);
       } catch (InterruptedException e) {
         return;
       }

@@ -24,11 +24,11 @@ final class BoardMaintenance {
   private long lastChangeSeenAt;
   private long lastCounter = Long.MIN_VALUE;
   private long lastCheckpointAt;
-  private long walHighWater;
+  private volatile long walHighWater;
   private long lastBackupAt;
   private long lastBackupEventId = -1;
   private FileBackups.Backup lastBackup;
-  private long checkpoints;
+  private volatile long checkpoints;
 
   BoardMaintenance(String slug, FileBackups files, long now) {
     this.slug = slug;

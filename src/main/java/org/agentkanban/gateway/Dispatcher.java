@@ -68,6 +68,8 @@ public final class Dispatcher implements Runnable {
   private volatile boolean running = true;
   private volatile boolean claiming = true;
   private volatile long nextWakeAt;
+  /** Passes begun ("ticks"), for the metrics and the soak's tick count. */
+  private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
 
   public Dispatcher(Wiring wiring) {
     this.w = wiring;
@@ -82,6 +84,11 @@ public final class Dispatcher implements Runnable {
 
   public String board() {
     return w.board();
+  }
+
+  /** How many passes this dispatcher has begun, failed ones included. */
+  public long passes() {
+    return passes.get();
   }
 
   /** Wake the loop now (something changed). Cheap and safe from any thread. */
@@ -168,6 +175,7 @@ public final class Dispatcher implements Runnable {
    * never overlap (the gateway's shutdown runs a last one beside the dispatcher thread).
    */
   public synchronized void runOnce() {
+    passes.incrementAndGet();
     KanbanConfig config = w.config().get();
     long now = w.clock().now();
     nextWakeAt = now + config.gateway().safetyTickMs();

@@ -99,6 +99,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
    * newer schema), with why: shown in health and in the API's 503s, and retried every second.
    */
   private final Map<String, org.agentkanban.gateway.BoardHealth> unopened = new ConcurrentHashMap<>();
+  private final java.util.Set<String> meteredBoards = ConcurrentHashMap.newKeySet();
 
   /** The last auto-restore of a board, for health and the crash report. */
   public record Recovery(String board, long detectedAt, long restoredAt, String backup, String quarantinedTo, String cause) {}
@@ -259,8 +260,36 @@ public final class Gateway implements ApiContext, AutoCloseable {
     }
   }
 
+  /** Per-board meters, registered once per slug and read through the board's current runtime. */
+  private void registerBoardMetrics(String slug) {
+    if (!meteredBoards.add(slug)) {
+      return;
+    }
+    io.micrometer.core.instrument.FunctionCounter.builder("kanban_dispatch_passes", this, g -> g.passesOf(slug))
+        .tag("board", slug).description("dispatcher passes (ticks) begun on the board").register(registry);
+    Gauge.builder("kanban_board_wal_bytes", this, g -> g.walBytes(slug)).tag("board", slug)
+        .description("size of the board's -wal file").register(registry);
+    Gauge.builder("kanban_board_wal_high_water_bytes", this, g -> g.maintenanceFigure(slug, BoardMaintenance::walHighWater))
+        .tag("board", slug).description("largest -wal seen by the gateway's checkpoint watch").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("kanban_checkpoints", this,
+            g -> g.maintenanceFigure(slug, BoardMaintenance::checkpoints))
+        .tag("board", slug).description("PASSIVE checkpoints the gateway ran on the board").register(registry);
+  }
+
+  private double passesOf(String slug) {
+    BoardRuntime rt = runtimes.get(slug);
+    return rt == null || rt.dispatcher() == null ? 0 : rt.dispatcher().passes();
+  }
+
+  private double maintenanceFigure(String slug, java.util.function.ToLongFunction<BoardMaintenance> figure) {
+    BoardRuntime rt = runtimes.get(slug);
+    BoardMaintenance m = rt == null ? null : rt.maintenance;
+    return m == null ? 0 : figure.applyAsLong(m);
+  }
+
   private void startDispatcher(BoardRuntime rt) {
     String slug = rt.slug;
+    registerBoardMetrics(slug);
     Path defaultWorkdir = boards.defaultWorkdir(slug);
     rt.startDispatcher(new Dispatcher.Wiring(slug, rt.service, rt.service.dispatch(), supervisor, launcher,
         new Workspaces(home.workspacesDir(slug), defaultWorkdir), new RunLogs(home.logsDir(slug)), config,
