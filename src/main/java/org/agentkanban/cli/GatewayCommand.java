@@ -37,6 +37,8 @@ final class GatewayCommand implements Runnable {
     @Option(names = "--port", description = "Port (default: config.yaml gateway.port, 7420).") Integer port;
     @Option(names = "--bind", description = "Address (default: config.yaml gateway.bind, 127.0.0.1).") String bind;
     @Option(names = "--json", description = "Print a JSON document.") boolean json;
+    @Option(names = "--force", description = "Serve boards on a network file system anyway (see 'kanban serve --help').")
+    boolean force;
     private final CliContext ctx;
 
     Start(CliContext ctx) {
@@ -64,6 +66,9 @@ final class GatewayCommand implements Runnable {
       }
       if (bind != null) {
         cmd.addAll(List.of("--bind", bind));
+      }
+      if (force) {
+        cmd.add("--force");
       }
       ProcessBuilder pb = new ProcessBuilder(cmd)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

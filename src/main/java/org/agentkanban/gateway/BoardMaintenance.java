@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's care of one board's files, as their single owner: PASSIVE checkpoints after a
- * burst and when the board is idle (so the WAL stays bounded even with readers attached), and
+ * burst, when the board is idle, and every half minute on a board that never is (so the WAL stays
+ * bounded even with readers attached), and
  * verified online backups on a schedule while the board changes, rotated to a bounded number.
  * Called from the gateway's housekeeping thread; backups may take a while and run on their own.
  */
@@ -18,6 +19,13 @@ final class BoardMaintenance {
   static final long IDLE_MS = 2_000;
   /** Even when idle, no more than one checkpoint this often. */
   static final long MIN_CHECKPOINT_GAP_MS = 10_000;
+  /**
+   * A board that is never quiet for two seconds (a steady trickle of writes) still gets a
+   * checkpoint this often once its WAL passes {@link #STEADY_WAL_BYTES}: PASSIVE blocks no writer,
+   * and without it such a WAL would grow to the burst threshold before it is ever reset.
+   */
+  static final long STEADY_CHECKPOINT_MS = 30_000;
+  static final long STEADY_WAL_BYTES = 1L << 20;
 
   private final String slug;
   private final FileBackups files;
@@ -51,7 +59,8 @@ final class BoardMaintenance {
     walHighWater = Math.max(walHighWater, wal);
     boolean burst = wal >= g.checkpointWalBytes();
     boolean idle = wal > 0 && now - lastChangeSeenAt >= IDLE_MS && now - lastCheckpointAt >= MIN_CHECKPOINT_GAP_MS;
-    if (!burst && !idle) {
+    boolean steady = wal >= STEADY_WAL_BYTES && now - lastCheckpointAt >= STEADY_CHECKPOINT_MS;
+    if (!burst && !idle && !steady) {
       return null;
     }
     lastCheckpointAt = now;

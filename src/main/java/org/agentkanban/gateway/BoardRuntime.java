@@ -32,6 +32,8 @@ final class BoardRuntime implements AutoCloseable {
   private Thread thread;
   private long lastChangeCounter = Long.MIN_VALUE;
   final BoardHealth health = new BoardHealth();
+  /** A risk accepted with --force (a network file system), shown in health; null when none. */
+  volatile String warning;
   /** Null for a store that is not kept in local files. */
   volatile BoardMaintenance maintenance;
 

@@ -29,6 +29,7 @@ import org.agentkanban.domain.Status;
 import org.agentkanban.service.BoardInfo;
 import org.agentkanban.service.BoardService;
 import org.agentkanban.service.Boards;
+import org.agentkanban.store.sqlite.SqliteEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,10 +65,31 @@ public final class Gateway implements ApiContext, AutoCloseable {
    *     {@link Dispatcher#runOnce()} itself (with a manual clock)
    */
   public record Options(String bind, Integer port, String launcherDir, ProcessControl processControl,
-      boolean manualDispatch) {
+      boolean manualDispatch, boolean allowNetworkFileSystem, MountLookup mounts) {
+    public Options(String bind, Integer port, String launcherDir, ProcessControl processControl,
+        boolean manualDispatch) {
+      this(bind, port, launcherDir, processControl, manualDispatch, false, SqliteEnvironment::mountOf);
+    }
+
     public Options(String bind, Integer port, String launcherDir, ProcessControl processControl) {
       this(bind, port, launcherDir, processControl, false);
     }
+
+    /** {@code --force}: serve boards on a network file system anyway, with a loud warning. */
+    public Options allowingNetworkFileSystem(boolean allow) {
+      return new Options(bind, port, launcherDir, processControl, manualDispatch, allow, mounts);
+    }
+
+    /** For tests: where the mount table comes from (a given mountinfo text instead of /proc). */
+    public Options withMounts(MountLookup lookup) {
+      return new Options(bind, port, launcherDir, processControl, manualDispatch, allowNetworkFileSystem, lookup);
+    }
+  }
+
+  /** The mount holding a path. */
+  @FunctionalInterface
+  public interface MountLookup {
+    java.util.Optional<SqliteEnvironment.Mount> mountOf(Path path);
   }
 
   private final KanbanHome home;
@@ -205,7 +227,13 @@ public final class Gateway implements ApiContext, AutoCloseable {
     if (recovering.contains(slug)) {
       return;
     }
-    warnIfNetworkFileSystem(slug);
+    String warning;
+    try {
+      warning = checkFileSystem(slug);
+    } catch (org.agentkanban.store.StoreUnavailableException e) {
+      notOpened(slug, e);
+      return;
+    }
     BoardRuntime rt;
     try {
       rt = BoardRuntime.open(slug, listener -> boards.open(slug, listener), home.boardDir(slug));
@@ -218,6 +246,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
       }
       throw e;
     }
+    rt.warning = warning;
     if (rt.service.store() instanceof org.agentkanban.store.FileBackups files) {
       // quick_check when a gateway opens a board: damage found now, not in the middle of a run.
       org.agentkanban.store.FileBackups.Integrity check;
@@ -397,10 +426,27 @@ public final class Gateway implements ApiContext, AutoCloseable {
     }
   }
 
-  private void warnIfNetworkFileSystem(String slug) {
-    org.agentkanban.store.sqlite.SqliteEnvironment.mountOf(home.boardDir(slug)).filter(m -> m.isNetwork()).ifPresent(m ->
-        LOG.error("board '{}' is on a network file system ({} at {}): SQLite's WAL needs one host's shared memory "
-            + "and can be corrupted there; move $KANBAN_HOME to a local disk", slug, m.type(), m.mountPoint()));
+  /**
+   * A board on a network file system is refused: SQLite's WAL needs one host's shared memory and
+   * locks, which NFS, SMB, 9p, virtiofs and FUSE file systems do not give. With {@code --force} it
+   * is served anyway, with an error in the log and a warning in its health.
+   *
+   * @return the warning to show in health, or null for a local file system
+   */
+  private String checkFileSystem(String slug) {
+    var network = options.mounts().mountOf(home.boardDir(slug)).filter(SqliteEnvironment.Mount::isNetwork);
+    if (network.isEmpty()) {
+      return null;
+    }
+    SqliteEnvironment.Mount m = network.get();
+    String risk = "board '" + slug + "' is on a network file system (" + m.type() + " at " + m.mountPoint()
+        + "): SQLite's WAL needs one host's shared memory and locks and can be corrupted there";
+    if (!options.allowNetworkFileSystem()) {
+      throw new org.agentkanban.store.StoreUnavailableException(org.agentkanban.store.StoreUnavailableException.Cause.UNUSABLE,
+          risk + "; move $KANBAN_HOME to a local disk, or start the gateway with --force to serve it anyway", null);
+    }
+    LOG.error("{}; served anyway because of --force. Keep every process that uses it on this host", risk);
+    return risk + "; served anyway because of --force";
   }
 
   /**
@@ -639,7 +685,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
         overall = "degraded";
       }
       list.add(new BoardHealth(rt.slug, status, rt.dispatching(), rt.health.cause(), rt.health.action(),
-          supervisor.liveCount(rt.slug), walBytes(rt.slug)));
+          supervisor.liveCount(rt.slug), walBytes(rt.slug), rt.warning));
     }
     unopened.forEach((slug, h) -> {
       if (!runtimes.containsKey(slug) && !recovering.contains(slug)) {
