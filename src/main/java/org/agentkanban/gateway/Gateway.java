@@ -163,6 +163,10 @@ public final class Gateway implements ApiContext, AutoCloseable {
       url = "";
     }
     registerMetrics();
+    boards.useOpenStores(slug -> {
+      BoardRuntime rt = runtimes.get(slug);
+      return rt == null ? null : rt.service.store();
+    });
     discoverBoards();
     writeGatewayFile(bind);
     housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -172,8 +172,27 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
   private Statements writer() throws SQLException {
     if (writer == null) {
       writer = new Statements(connect());
+      WRITERS.computeIfAbsent(dbPath, p -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     }
     return writer;
+  }
+
+  private void closeWriter() {
+    if (writer != null) {
+      writer.close();
+      writer = null;
+      WRITERS.get(dbPath).decrementAndGet();
+    }
+  }
+
+  /** Writer connections open in this process, per database file: the rule is one per board. */
+  private static final java.util.Map<Path, java.util.concurrent.atomic.AtomicInteger> WRITERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** How many writer connections this process holds open on a board database right now. */
+  public static int writerConnections(Path dbPath) {
+    var n = WRITERS.get(dbPath.toAbsolutePath().normalize());
+    return n == null ? 0 : n.get();
   }
 
   private Connection connect() throws SQLException {
@@ -226,11 +245,10 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
    * write opens a fresh one. A constraint violation is our own business and keeps the connection.
    */
   private void discardWriterAfter(SQLException e) {
-    if (SqliteErrors.isConstraint(e) || writer == null) {
+    if (SqliteErrors.isConstraint(e)) {
       return;
     }
-    writer.close();
-    writer = null;
+    closeWriter();
   }
 
   @Override
@@ -511,10 +529,7 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
     }
     writeLock.lock();
     try {
-      if (writer != null) {
-        writer.close();
-        writer = null;
-      }
+      closeWriter();
     } finally {
       writeLock.unlock();
     }
