@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -82,6 +83,20 @@ final class DrillGateway implements AutoCloseable {
     this.url = found;
     this.token = GatewayFile.read(new KanbanHome(home).gatewayFile())
         .orElseThrow(() -> new IllegalStateException("kanban serve wrote no gateway.json")).adminToken();
+  }
+
+  /**
+   * Removes a drill's scratch directory once its gateway has stopped and its mounts are gone
+   * (no process holds a connection to anything in it any more). Best effort.
+   */
+  static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // a leftover scratch directory under --dir; nothing depends on it
+    }
   }
 
   /** Writes {@code config.yaml} into a fresh drill home. */

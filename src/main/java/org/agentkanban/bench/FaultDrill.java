@@ -75,17 +75,22 @@ final class FaultDrill implements CrashDrill {
     long holdMs = options.quick() ? 2_000 : options.longMode() ? 30_000 : 8_000;
     List<Outcome> out = new ArrayList<>();
     if (cannot != null) {
+      DrillGateway.deleteTree(root);
       out.add(Outcome.skipped("disk full", cannot));
       out.add(Outcome.skipped("read-only", cannot));
       return out;
     }
     long t0 = System.nanoTime();
-    progress.println("  disk full ...");
-    out.add(diskFull(root.resolve("full"), holdMs, progress));
-    progress.printf(Locale.ROOT, "  read-only ... (%.1f s so far)%n", (System.nanoTime() - t0) / 1e9);
-    out.add(readOnly(root.resolve("ro"), holdMs, progress));
-    progress.printf(Locale.ROOT, "  faults done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-    return out;
+    try {
+      progress.println("  disk full ...");
+      out.add(diskFull(root.resolve("full"), holdMs, progress));
+      progress.printf(Locale.ROOT, "  read-only ... (%.1f s so far)%n", (System.nanoTime() - t0) / 1e9);
+      out.add(readOnly(root.resolve("ro"), holdMs, progress));
+      progress.printf(Locale.ROOT, "  faults done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+      return out;
+    } finally {
+      DrillGateway.deleteTree(root);
+    }
   }
 
   static void report(Outcome o, ResultTable table) {

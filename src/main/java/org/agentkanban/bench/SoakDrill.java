@@ -158,6 +158,7 @@ final class SoakDrill implements CrashDrill {
       int fdMax = samples.stream().mapToInt(x -> x[0]).max().orElse(0);
       int thMax = samples.stream().mapToInt(x -> x[1]).max().orElse(0);
       g.stop();
+      DrillGateway.deleteTree(home);
       return new Result(boards, ticks, done, seconds, warm[0], last[0], fdMax, warm[1], last[1], thMax, walHigh, walEnd,
           sse.events.get(), reader.reads.get(), reader.failures.get());
     }

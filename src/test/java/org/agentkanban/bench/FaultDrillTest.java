@@ -57,5 +57,6 @@ class FaultDrillTest {
     assertThat(outcomes.get(1).causeDuringFault()).contains("cannot be opened");
     assertThat(outcomes.get(1).note()).contains("refused by the kernel");
     assertThat(table.rows()).extracting(ResultTable.Row::result).doesNotContain("FAIL");
+    assertThat(dir).as("the drill removes its scratch files").isEmptyDirectory();
   }
 }

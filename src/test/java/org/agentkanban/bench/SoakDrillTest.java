@@ -39,5 +39,6 @@ class SoakDrillTest {
     assertThat(r.threadsFlat()).as("threads flat\n" + report).isTrue();
     assertThat(r.walBounded()).as("WAL bounded\n" + report).isTrue();
     assertThat(table.rows()).extracting(ResultTable.Row::result).doesNotContain("FAIL");
+    assertThat(dir).as("the drill removes its scratch files").isEmptyDirectory();
   }
 }
