@@ -159,21 +159,60 @@ final class GatewayCommand implements Runnable {
       Output out = new Output(json, ctx.out, ctx.zone());
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("running", g.isPresent());
+      com.fasterxml.jackson.databind.JsonNode health = g.map(f -> health(f.url())).orElse(null);
       g.ifPresent(f -> {
         doc.put("pid", f.pid());
         doc.put("url", f.url());
         doc.put("started_at", f.startedAt());
         doc.put("answering", f.portOpen(1000));
+        doc.put("health", health);
       });
       if (json) {
         out.document(doc);
       } else if (g.isPresent()) {
         out.line("Gateway running: " + g.get().url() + " (pid " + g.get().pid() + ", since " + out.time(g.get().startedAt())
             + (g.get().portOpen(1000) ? ")" : ", NOT answering)"));
+        printHealth(out, health);
       } else {
         out.line("No gateway is running for " + ctx.home().root());
       }
       return g.isPresent() ? ExitCode.OK : ExitCode.NOT_FOUND;
+    }
+
+    /** The gateway's /api/v1/health document (public; the same JSON with 200 or 503), or null. */
+    private static com.fasterxml.jackson.databind.JsonNode health(String url) {
+      try {
+        var client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+        var reply = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/v1/health"))
+            .timeout(java.time.Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return org.agentkanban.wire.Json.mapper().readTree(reply.body());
+      } catch (java.io.IOException e) {
+        return null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+
+    /** Every board that is not simply healthy: its state, the cause and the way out. */
+    private static void printHealth(Output out, com.fasterxml.jackson.databind.JsonNode health) {
+      if (health == null) {
+        return;
+      }
+      out.line("Health: " + health.path("status").asText("unknown"));
+      if (!health.path("config_problem").isNull() && health.hasNonNull("config_problem")) {
+        out.line("  config.yaml: " + health.path("config_problem").asText());
+      }
+      for (var b : health.path("boards")) {
+        String status = b.path("status").asText();
+        if (!"healthy".equals(status)) {
+          out.line("  board '" + b.path("board").asText() + "': " + status + ": " + b.path("cause").asText("")
+              + (b.hasNonNull("action") ? "\n    way out: " + b.path("action").asText() : ""));
+        }
+        if (b.hasNonNull("warning")) {
+          out.line("  board '" + b.path("board").asText() + "': WARNING: " + b.path("warning").asText());
+        }
+      }
     }
   }
 }

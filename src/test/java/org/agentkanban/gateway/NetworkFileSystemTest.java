@@ -58,7 +58,7 @@ class NetworkFileSystemTest {
 
   @Test
   void aBoardOnANetworkFileSystemIsRefusedWithTheReasonWhileOtherBoardsAreServed() {
-    try (GatewayHarness h = GatewayHarness.setup(home, "gateway:\n  safety_tick: 1s\n").mounts(lookup()).start()) {
+    try (GatewayHarness h = GatewayHarness.setup(home, "gateway:\n  safety_tick: 1s\n").mounts(lookup()).api().start()) {
       h.board("remote");
       await().atMost(Duration.ofSeconds(10)).until(() -> healthOf(h, "remote") != null);
 
@@ -74,6 +74,13 @@ class NetworkFileSystemTest {
         assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
         assertThat(e.getMessage()).contains("network file system").contains("--force");
       });
+
+      // The CLI shows it too: the state, the cause and the way out.
+      var status = h.cli().run("gateway", "status");
+      assertThat(status.exit()).isZero();
+      assertThat(status.out()).contains("Health: degraded")
+          .contains("board 'remote': unavailable: cannot be opened: board 'remote' is on a network file system")
+          .contains("way out:").doesNotContain("board 'default'");
     }
   }
 
