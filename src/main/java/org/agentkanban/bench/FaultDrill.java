@@ -209,8 +209,9 @@ final class FaultDrill implements CrashDrill {
           Mounts.remount(dir, false);
           note = "the kernel let the board's file system be remounted read-only under the gateway";
         } else {
+          String first = busy.strip().lines().findFirst().orElse("");
           note = "remounting read-only under the running gateway: refused by the kernel ("
-              + busy.strip().lines().findFirst().orElse("") + ")";
+              + first.substring(first.lastIndexOf(": ") + 1).strip() + ")";
         }
         g.stop();
         return new Outcome("read-only", null, f.states, f.cause, f.api.status(), errorCode(f.api), f.cli.exit(),
