@@ -57,6 +57,7 @@ class FileAccessRuleTest {
       Map.entry("org.agentkanban.bench.WriterKillDrill", "the drill home's config.yaml"),
       Map.entry("org.agentkanban.bench.GatewayKillDrill", "the drill home's config.yaml, the workers' ledger"),
       Map.entry("org.agentkanban.bench.DamageDrill", "the drill home's config.yaml"),
+      Map.entry("org.agentkanban.bench.ServedDrillHome", "a drill home's config.yaml, /proc/<gateway pid>/status, CLI output files"),
       Map.entry("org.agentkanban.bench.LiveWorkers", "/proc/<pid>/environ and /proc/<pid>/stat of worker processes"));
 
   private static final Set<String> OPENING_METHODS = Set.of(

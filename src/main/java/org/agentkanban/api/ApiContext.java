@@ -58,5 +58,10 @@ public interface ApiContext {
    * @param action what to do about it, or null
    */
   record BoardHealth(String board, String status, boolean dispatching, String cause, String action,
-      int liveWorkers, long walBytes) {}
+      int liveWorkers, long walBytes, String warning) {
+    public BoardHealth(String board, String status, boolean dispatching, String cause, String action,
+        int liveWorkers, long walBytes) {
+      this(board, status, dispatching, cause, action, liveWorkers, walBytes, null);
+    }
+  }
 }

@@ -14,7 +14,9 @@ public final class CrashBenchmark {
       new WriterKillDrill(),
       new GatewayKillDrill(),
       new DamageDrill(),
-      new BackupDrill());
+      new BackupDrill(),
+      new FaultDrill(),
+      new SoakDrill());
 
   private final BenchOptions options;
   private final Set<String> only;

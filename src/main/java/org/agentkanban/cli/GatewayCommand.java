@@ -37,6 +37,8 @@ final class GatewayCommand implements Runnable {
     @Option(names = "--port", description = "Port (default: config.yaml gateway.port, 7420).") Integer port;
     @Option(names = "--bind", description = "Address (default: config.yaml gateway.bind, 127.0.0.1).") String bind;
     @Option(names = "--json", description = "Print a JSON document.") boolean json;
+    @Option(names = "--force", description = "Serve boards on a network file system anyway (see 'kanban serve --help').")
+    boolean force;
     private final CliContext ctx;
 
     Start(CliContext ctx) {
@@ -64,6 +66,9 @@ final class GatewayCommand implements Runnable {
       }
       if (bind != null) {
         cmd.addAll(List.of("--bind", bind));
+      }
+      if (force) {
+        cmd.add("--force");
       }
       ProcessBuilder pb = new ProcessBuilder(cmd)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -154,47 +159,60 @@ final class GatewayCommand implements Runnable {
       Output out = new Output(json, ctx.out, ctx.zone());
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("running", g.isPresent());
+      com.fasterxml.jackson.databind.JsonNode health = g.map(f -> health(f.url())).orElse(null);
       g.ifPresent(f -> {
         doc.put("pid", f.pid());
         doc.put("url", f.url());
         doc.put("started_at", f.startedAt());
         doc.put("answering", f.portOpen(1000));
+        doc.put("health", health);
       });
-      List<Map<String, Object>> troubled = new java.util.ArrayList<>();
-      if (g.isPresent() && Boolean.TRUE.equals(doc.get("answering"))) {
-        try {
-          var health = new org.agentkanban.remote.RemoteBoards(g.get().url(), g.get().adminToken()).health();
-          for (var b : health.path("boards")) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("board", b.path("board").asText());
-            m.put("status", b.path("status").asText());
-            m.put("dispatching", b.path("dispatching").asBoolean());
-            m.put("cause", b.path("cause").isNull() ? null : b.path("cause").asText());
-            m.put("action", b.path("action").isNull() ? null : b.path("action").asText());
-            if (!"healthy".equals(m.get("status"))) {
-              troubled.add(m);
-            }
-          }
-          doc.put("boards_in_trouble", troubled);
-        } catch (KanbanException e) {
-          doc.put("health_problem", e.getMessage());
-        }
-      }
       if (json) {
         out.document(doc);
       } else if (g.isPresent()) {
         out.line("Gateway running: " + g.get().url() + " (pid " + g.get().pid() + ", since " + out.time(g.get().startedAt())
             + (g.get().portOpen(1000) ? ")" : ", NOT answering)"));
-        for (Map<String, Object> b : troubled) {
-          out.line("  board '" + b.get("board") + "' is " + b.get("status") + ": " + b.get("cause"));
-          if (b.get("action") != null) {
-            out.line("    way out: " + b.get("action"));
-          }
-        }
+        printHealth(out, health);
       } else {
         out.line("No gateway is running for " + ctx.home().root());
       }
       return g.isPresent() ? ExitCode.OK : ExitCode.NOT_FOUND;
+    }
+
+    /** The gateway's /api/v1/health document (public; the same JSON with 200 or 503), or null. */
+    private static com.fasterxml.jackson.databind.JsonNode health(String url) {
+      try {
+        var client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+        var reply = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/v1/health"))
+            .timeout(java.time.Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return org.agentkanban.wire.Json.mapper().readTree(reply.body());
+      } catch (java.io.IOException e) {
+        return null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+
+    /** Every board that is not simply healthy: its state, the cause and the way out. */
+    private static void printHealth(Output out, com.fasterxml.jackson.databind.JsonNode health) {
+      if (health == null) {
+        return;
+      }
+      out.line("Health: " + health.path("status").asText("unknown"));
+      if (!health.path("config_problem").isNull() && health.hasNonNull("config_problem")) {
+        out.line("  config.yaml: " + health.path("config_problem").asText());
+      }
+      for (var b : health.path("boards")) {
+        String status = b.path("status").asText();
+        if (!"healthy".equals(status)) {
+          out.line("  board '" + b.path("board").asText() + "' is " + status + ": " + b.path("cause").asText("")
+              + (b.hasNonNull("action") ? "\n    way out: " + b.path("action").asText() : ""));
+        }
+        if (b.hasNonNull("warning")) {
+          out.line("  board '" + b.path("board").asText() + "': WARNING: " + b.path("warning").asText());
+        }
+      }
     }
   }
 }

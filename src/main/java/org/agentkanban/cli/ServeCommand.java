@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         "serve the JSON API under /api/v1 and write $KANBAN_HOME/gateway.json so the CLI goes through it.",
         "SIGTERM or Ctrl-C stops it; workers keep running for the next gateway to adopt, unless",
         "--stop-workers. Assignees are configured in $KANBAN_HOME/config.yaml (see docs/GATEWAY.md)."},
-    footer = {"", "Examples:", "  kanban serve", "  kanban serve --port 7421 --stop-workers"})
+    footer = {"", "Examples:", "  kanban serve", "  kanban serve --port 7421 --stop-workers",
+        "  kanban serve --force      # also serve boards on a network file system (at your own risk)"})
 final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Port (default: config.yaml gateway.port, 7420; 0 picks a free one).")
   Integer port;
@@ -27,6 +28,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--stop-workers", description = "On stop, end every worker (their runs are released).")
   boolean stopWorkers;
 
+  @Option(names = "--force", description = {"Serve boards on a network file system (NFS, SMB, 9p, virtiofs, FUSE) anyway,",
+      "with an error in the log and a warning in health; without it such a board is refused."})
+  boolean force;
+
   private final CliContext ctx;
 
   ServeCommand(CliContext ctx) {
@@ -36,7 +41,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     GatewayLogging.verbose();
-    Gateway gateway = start(ctx, bind, port);
+    Gateway gateway = start(ctx, bind, port, force);
     ctx.out.println("Gateway listening on " + gateway.url() + " for " + ctx.home().root()
         + " (admin token in " + ctx.home().gatewayFile() + ")");
     ctx.out.flush();
@@ -58,8 +63,14 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Builds and starts a gateway for this home, with the HTTP API. */
   static Gateway start(CliContext ctx, String bind, Integer port) {
+    return start(ctx, bind, port, false);
+  }
+
+  /** @param allowNetworkFileSystem {@code --force}: serve boards on a network file system anyway */
+  static Gateway start(CliContext ctx, String bind, Integer port, boolean allowNetworkFileSystem) {
     Gateway gateway = new Gateway(ctx.home(), ctx.boards(), ctx.env, ctx.clock,
-        new Gateway.Options(bind, port, ctx.env.get("KANBAN_LAUNCHER_DIR"), null),
+        new Gateway.Options(bind, port, ctx.env.get("KANBAN_LAUNCHER_DIR"), null)
+            .allowingNetworkFileSystem(allowNetworkFileSystem),
         (context, b, p, token) -> {
           ApiServer server;
           try {

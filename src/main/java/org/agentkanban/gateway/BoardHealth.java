@@ -30,6 +30,9 @@ public final class BoardHealth {
   private int failures;
   private long faults;
   private boolean gaveUp;
+  /** The current fault came from a write: only a write that succeeds proves it has cleared. */
+  private boolean writeFault;
+  private RuntimeException lastError;
 
   public synchronized State state() {
     return state;
@@ -52,14 +55,22 @@ public final class BoardHealth {
     return faults;
   }
 
-  /** An operation succeeded: a degraded board is healthy again at once. */
-  synchronized boolean succeeded(long now) {
-    if (state == State.DEGRADED) {
+  /**
+   * An operation succeeded: a degraded board is healthy again at once, unless its fault came from
+   * a write and this was no write (a full or read-only disk still serves reads; a read that works
+   * says nothing about whether writes do, and the state must not flap with every poll).
+   *
+   * @param wrote whether the operation committed a write
+   */
+  synchronized boolean succeeded(long now, boolean wrote) {
+    if (state == State.DEGRADED && (wrote || !writeFault)) {
       state = State.HEALTHY;
       cause = null;
       action = null;
       since = now;
       failures = 0;
+      writeFault = false;
+      lastError = null;
       return true;
     }
     return false;
@@ -68,25 +79,38 @@ public final class BoardHealth {
   /**
    * Records a failure and returns how long to wait before the next attempt.
    *
+   * The same failure reported twice (by the write path, then by the dispatcher pass it broke)
+   * counts once.
+   *
+   * @param writing whether the failed operation was a write
    * @return milliseconds until the next try, or -1 when the board is now unavailable
    */
-  synchronized long failed(RuntimeException e, long now) {
-    boolean corrupt = e instanceof StoreUnavailableException s && !s.reason().isTransient();
-    if (corrupt) {
+  synchronized long failed(RuntimeException e, long now, boolean writing) {
+    boolean permanent = e instanceof StoreUnavailableException s && !s.reason().isTransient();
+    if (permanent) {
       if (state != State.UNAVAILABLE) {
         since = now;
       }
       state = State.UNAVAILABLE;
       cause = e.getMessage();
-      if (action == null || state != State.UNAVAILABLE || !gaveUp) {
-        action = "the gateway restores the newest verified backup when auto_restore is on; otherwise run "
-            + "'kanban doctor' and 'kanban restore <backup>'";
+      if (action == null || !gaveUp) {
+        action = isDamage(e)
+            ? "the gateway restores the newest verified backup when auto_restore is on; otherwise run "
+                + "'kanban doctor' and 'kanban restore <backup>'"
+            : "the board is refused as it is (see the cause); nothing is restored automatically: fix it, then "
+                + "restart the gateway";
       }
       return -1;
     }
+    if (e == lastError) {
+      return BACKOFF_MS[Math.max(0, Math.min(failures - 1, BACKOFF_MS.length - 1))];
+    }
+    lastError = e;
     if (state == State.HEALTHY) {
       since = now;
+      writeFault = false;
     }
+    writeFault |= writing;
     if (state != State.UNAVAILABLE) {
       state = State.DEGRADED;
     }
@@ -112,5 +136,16 @@ public final class BoardHealth {
     action = null;
     since = now;
     failures = 0;
+    writeFault = false;
+    lastError = null;
+  }
+
+  /**
+   * Only SQLite's word that the file is damaged starts an auto-restore. A full or read-only disk,
+   * a busy lock, a wrong journal mode or a newer schema never does: restoring would throw away
+   * good data for nothing.
+   */
+  static boolean isDamage(RuntimeException e) {
+    return e instanceof StoreUnavailableException s && s.reason() == StoreUnavailableException.Cause.CORRUPT;
   }
 }

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's care of one board's files, as their single owner: PASSIVE checkpoints after a
- * burst and when the board is idle (so the WAL stays bounded even with readers attached), and
+ * burst, when the board is idle, and every half minute on a board that never is (so the WAL stays
+ * bounded even with readers attached), and
  * verified online backups on a schedule while the board changes, rotated to a bounded number.
  * Called from the gateway's housekeeping thread; backups may take a while and run on their own.
  */
@@ -18,6 +19,13 @@ final class BoardMaintenance {
   static final long IDLE_MS = 2_000;
   /** Even when idle, no more than one checkpoint this often. */
   static final long MIN_CHECKPOINT_GAP_MS = 10_000;
+  /**
+   * A board that is never quiet for two seconds (a steady trickle of writes) still gets a
+   * checkpoint this often once its WAL passes {@link #STEADY_WAL_BYTES}: PASSIVE blocks no writer,
+   * and without it such a WAL would grow to the burst threshold before it is ever reset.
+   */
+  static final long STEADY_CHECKPOINT_MS = 30_000;
+  static final long STEADY_WAL_BYTES = 1L << 20;
 
   /** After a board was found unchanged since its last backup, it is read again no sooner than this. */
   static final long UNCHANGED_RECHECK_MS = 10_000;
@@ -27,12 +35,12 @@ final class BoardMaintenance {
   private long lastChangeSeenAt;
   private long lastCounter = Long.MIN_VALUE;
   private long lastCheckpointAt;
-  private long walHighWater;
+  private volatile long walHighWater;
   private long lastBackupAt;
   private long lastBackupEventId = -1;
   private long unchangedSeenAt = Long.MIN_VALUE / 2;
   private FileBackups.Backup lastBackup;
-  private long checkpoints;
+  private volatile long checkpoints;
   private boolean walSeen;
 
   BoardMaintenance(String slug, FileBackups files, long now) {
@@ -102,7 +110,8 @@ final class BoardMaintenance {
     walHighWater = Math.max(walHighWater, wal);
     boolean burst = wal >= g.checkpointWalBytes();
     boolean idle = wal > 0 && now - lastChangeSeenAt >= IDLE_MS && now - lastCheckpointAt >= MIN_CHECKPOINT_GAP_MS;
-    if (!burst && !idle) {
+    boolean steady = wal >= STEADY_WAL_BYTES && now - lastCheckpointAt >= STEADY_CHECKPOINT_MS;
+    if (!burst && !idle && !steady) {
       return null;
     }
     lastCheckpointAt = now;

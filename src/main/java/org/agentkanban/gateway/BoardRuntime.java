@@ -32,18 +32,34 @@ final class BoardRuntime implements AutoCloseable {
   private Thread thread;
   private long lastChangeCounter = Long.MIN_VALUE;
   final BoardHealth health = new BoardHealth();
+  /** A risk accepted with --force (a network file system), shown in health; null when none. */
+  volatile String warning;
   /** Null for a store that is not kept in local files. */
   volatile BoardMaintenance maintenance;
 
   /** Lets the service be built before the dispatcher it must wake exists. */
   static final class ForwardingListener implements BoardListener {
     volatile Dispatcher target;
+    /** Every committed write, whoever made it (API, dispatcher), proves the board writable. */
+    volatile BoardHealth health;
 
     @Override
     public void changed() {
+      BoardHealth h = health;
+      if (h != null) {
+        h.succeeded(System.currentTimeMillis(), true);
+      }
       Dispatcher d = target;
       if (d != null) {
         d.wake();
+      }
+    }
+
+    @Override
+    public void writeFailed(org.agentkanban.store.StoreUnavailableException e) {
+      BoardHealth h = health;
+      if (h != null && e.reason().isTransient()) {
+        h.failed(e, System.currentTimeMillis(), true);
       }
     }
 
@@ -70,6 +86,7 @@ final class BoardRuntime implements AutoCloseable {
     ForwardingListener listener = new ForwardingListener();
     LocalBoardService service = opener.apply(listener);
     BoardRuntime rt = new BoardRuntime(slug, service, listener, boardDir.resolve("dispatch.lock"), null, null);
+    listener.health = rt.health;
     if (!rt.tryLock()) {
       LOG.warn("board '{}' is dispatched by another gateway; this gateway serves its API only", slug);
     }

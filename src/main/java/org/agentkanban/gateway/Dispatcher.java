@@ -68,6 +68,8 @@ public final class Dispatcher implements Runnable {
   private volatile boolean running = true;
   private volatile boolean claiming = true;
   private volatile long nextWakeAt;
+  /** Passes begun ("ticks"), for the metrics and the soak's tick count. */
+  private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
 
   public Dispatcher(Wiring wiring) {
     this.w = wiring;
@@ -82,6 +84,11 @@ public final class Dispatcher implements Runnable {
 
   public String board() {
     return w.board();
+  }
+
+  /** How many passes this dispatcher has begun, failed ones included. */
+  public long passes() {
+    return passes.get();
   }
 
   /** Wake the loop now (something changed). Cheap and safe from any thread. */
@@ -168,12 +175,26 @@ public final class Dispatcher implements Runnable {
    * never overlap (the gateway's shutdown runs a last one beside the dispatcher thread).
    */
   public synchronized void runOnce() {
+    passes.incrementAndGet();
     KanbanConfig config = w.config().get();
     long now = w.clock().now();
     nextWakeAt = now + config.gateway().safetyTickMs();
     ExitNotice n;
-    while ((n = exits.poll()) != null) {
-      recordExit(n.worker(), n.status(), config);
+    while ((n = exits.peek()) != null) {
+      try {
+        recordExit(n.worker(), n.status(), config);
+      } catch (org.agentkanban.store.StoreUnavailableException e) {
+        if (e.reason().isTransient()) {
+          // Kept: a pass that fails on a full or read-only disk must not lose how a worker ended.
+          throw e;
+        }
+        exits.remove(n);
+        throw e;
+      } catch (RuntimeException e) {
+        exits.remove(n);
+        throw e;
+      }
+      exits.remove(n);
     }
     reconcile(config, now);
     w.service().tick();
@@ -460,6 +481,30 @@ public final class Dispatcher implements Runnable {
     w.ops().note(t.id(), null, EventKind.DISPATCH_SKIPPED, Map.of("reason", reason));
   }
 
+  /** What the OS says when a write fails because the disk is full or mounted read-only. */
+  private static final List<String> STORAGE_FAULTS = List.of(
+      "No space left on device", "Read-only file system", "Disk quota exceeded");
+
+  /**
+   * A worker could not be started because the board's own disk is full or read-only (its
+   * workspace, context file or log is written there): a transient fault of the board, not of the
+   * task. The claim is given back and the pass fails, so the board is degraded and retried within
+   * seconds; the task is not parked for the infrastructure cooldown (minutes) for it.
+   */
+  private void throwIfStorageFault(Task task, Run run, String message) {
+    if (message == null || STORAGE_FAULTS.stream().noneMatch(message::contains)) {
+      return;
+    }
+    String why = "the board's disk is full or read-only: " + message;
+    try {
+      w.ops().releaseRun(task.id(), run.id(), why);
+    } catch (KanbanException e) {
+      // also unwritable: the next pass releases a claim that never got its worker
+    }
+    throw new org.agentkanban.store.StoreUnavailableException(
+        org.agentkanban.store.StoreUnavailableException.Cause.IO, "cannot start a worker: " + why, null);
+  }
+
   /** @param readySince when the task last changed before the claim: normally when it became ready */
   private void spawn(Claim claim, AssigneeConfig a, KanbanConfig config, long readySince) {
     Task task = claim.view().task();
@@ -471,6 +516,7 @@ public final class Dispatcher implements Runnable {
     try {
       workspace = w.workspaces().prepare(task, preferred);
     } catch (Workspaces.WorkspaceException e) {
+      throwIfStorageFault(task, run, e.getMessage());
       if (e.infrastructure()) {
         fail(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(e.getMessage()),
             now + config.gateway().rateLimitCooldownMs());
@@ -484,6 +530,7 @@ public final class Dispatcher implements Runnable {
       Files.createDirectories(contextFile.getParent());
       Files.writeString(contextFile, w.service().context(task.id()), StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
+      throwIfStorageFault(task, run, e.toString());
       fail(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(
           "cannot write the context file " + contextFile + ": " + e.getMessage()),
           now + config.gateway().rateLimitCooldownMs());
@@ -496,6 +543,7 @@ public final class Dispatcher implements Runnable {
     try {
       started = w.launcher().launch(request);
     } catch (WorkerLauncher.LaunchException e) {
+      throwIfStorageFault(task, run, e.getMessage());
       if (e.infrastructure()) {
         fail(task.id(), run.id(), RunEnd.spawnFailedInfrastructure(e.getMessage()),
             now + config.gateway().rateLimitCooldownMs());

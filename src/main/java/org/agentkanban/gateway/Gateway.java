@@ -28,6 +28,7 @@ import org.agentkanban.domain.KanbanException;
 import org.agentkanban.domain.Status;
 import org.agentkanban.service.BoardService;
 import org.agentkanban.service.Boards;
+import org.agentkanban.store.sqlite.SqliteEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,10 +64,31 @@ public final class Gateway implements ApiContext, AutoCloseable {
    *     {@link Dispatcher#runOnce()} itself (with a manual clock)
    */
   public record Options(String bind, Integer port, String launcherDir, ProcessControl processControl,
-      boolean manualDispatch) {
+      boolean manualDispatch, boolean allowNetworkFileSystem, MountLookup mounts) {
+    public Options(String bind, Integer port, String launcherDir, ProcessControl processControl,
+        boolean manualDispatch) {
+      this(bind, port, launcherDir, processControl, manualDispatch, false, SqliteEnvironment::mountOf);
+    }
+
     public Options(String bind, Integer port, String launcherDir, ProcessControl processControl) {
       this(bind, port, launcherDir, processControl, false);
     }
+
+    /** {@code --force}: serve boards on a network file system anyway, with a loud warning. */
+    public Options allowingNetworkFileSystem(boolean allow) {
+      return new Options(bind, port, launcherDir, processControl, manualDispatch, allow, mounts);
+    }
+
+    /** For tests: where the mount table comes from (a given mountinfo text instead of /proc). */
+    public Options withMounts(MountLookup lookup) {
+      return new Options(bind, port, launcherDir, processControl, manualDispatch, allowNetworkFileSystem, lookup);
+    }
+  }
+
+  /** The mount holding a path. */
+  @FunctionalInterface
+  public interface MountLookup {
+    java.util.Optional<SqliteEnvironment.Mount> mountOf(Path path);
   }
 
   private final KanbanHome home;
@@ -94,7 +116,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
   private final java.util.Set<String> backupsRunning = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<String, Recovery> recoveries = new ConcurrentHashMap<>();
   /** Damaged boards that could not be opened, with why; tried again only when their file changes. */
-  private final Map<String, Unopened> unopened = new ConcurrentHashMap<>();
+  private final Map<String, Unopened> damagedUnopened = new ConcurrentHashMap<>();
   /** Damaged boards the gateway could not restore (no backup, auto_restore off): not tried again. */
   private final java.util.Set<String> gaveUp = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -104,6 +126,12 @@ public final class Gateway implements ApiContext, AutoCloseable {
   static final String DAMAGE_ACTION_AUTO = "the gateway restores the newest verified backup (auto_restore is on)";
   static final String DAMAGE_ACTION_MANUAL = "run 'kanban doctor --board %s', then 'kanban restore latest --board %s' "
       + "(through this gateway) or a named backup from 'kanban backup --list --board %s'";
+  /**
+   * Boards that could not be opened (a read-only or full disk at open, a wrong journal mode, a
+   * newer schema), with why: shown in health and in the API's 503s, and retried every second.
+   */
+  private final Map<String, org.agentkanban.gateway.BoardHealth> unopened = new ConcurrentHashMap<>();
+  private final java.util.Set<String> meteredBoards = ConcurrentHashMap.newKeySet();
 
   /** The last auto-restore of a board, for health and the crash report. */
   public record Recovery(String board, long detectedAt, long restoredAt, String backup, String quarantinedTo, String cause) {}
@@ -145,6 +173,10 @@ public final class Gateway implements ApiContext, AutoCloseable {
       url = "";
     }
     registerMetrics();
+    boards.useOpenStores(slug -> {
+      BoardRuntime rt = runtimes.get(slug);
+      return rt == null ? null : rt.service.store();
+    });
     discoverBoards();
     writeGatewayFile(bind);
     housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -193,14 +225,17 @@ public final class Gateway implements ApiContext, AutoCloseable {
         slugs.add(slug);
       }
     }
+    unopened.keySet().retainAll(slugs);
     for (String slug : slugs) {
-      Unopened damaged = unopened.get(slug);
+      Unopened damaged = damagedUnopened.get(slug);
       if (damaged != null && damaged.fileStamp().equals(fileStamp(slug))) {
         continue; // the same damaged file as last time: trying again would only repeat the error
       }
       if (!runtimes.containsKey(slug)) {
         try {
           openBoard(slug);
+        } catch (org.agentkanban.store.StoreUnavailableException e) {
+          // notOpened() logged it and keeps it for health; the next look tries again
         } catch (KanbanException e) {
           LOG.error("board '{}' cannot be opened: {}", slug, e.getMessage());
         }
@@ -212,33 +247,55 @@ public final class Gateway implements ApiContext, AutoCloseable {
     if (recovering.contains(slug)) {
       return;
     }
-    warnIfNetworkFileSystem(slug);
+    String warning;
+    try {
+      warning = checkFileSystem(slug);
+    } catch (org.agentkanban.store.StoreUnavailableException e) {
+      notOpened(slug, e);
+      return;
+    }
     BoardRuntime rt;
     try {
       rt = BoardRuntime.open(slug, listener -> boards.open(slug, listener), home.boardDir(slug));
     } catch (org.agentkanban.store.StoreUnavailableException e) {
-      if (!e.reason().isTransient()) {
+      if (org.agentkanban.gateway.BoardHealth.isDamage(e)) {
         LOG.error("board '{}' cannot be opened: {}", slug, e.getMessage());
-        unopened.put(slug, new Unopened(e.getMessage(), damageAction(slug), fileStamp(slug)));
+        unopened.remove(slug);
+        damagedUnopened.put(slug, new Unopened(e.getMessage(), damageAction(slug), fileStamp(slug)));
         boardDamaged(slug, e);
         return;
       }
+      notOpened(slug, e);
       throw e;
     }
-    unopened.remove(slug);
-    runtimes.put(slug, rt);
+    rt.warning = warning;
     if (rt.service.store() instanceof org.agentkanban.store.FileBackups files) {
       // quick_check when a gateway opens a board: damage found now, not in the middle of a run.
-      org.agentkanban.store.FileBackups.Integrity check = files.quickCheck();
+      org.agentkanban.store.FileBackups.Integrity check;
+      try {
+        check = files.quickCheck();
+      } catch (org.agentkanban.store.StoreUnavailableException e) {
+        // Could not even read (a disk error, not damage): try the whole open again in a second.
+        rt.close();
+        notOpened(slug, e);
+        throw e;
+      }
+      runtimes.put(slug, rt);
+      unopened.remove(slug);
+      damagedUnopened.remove(slug);
       if (!check.ok()) {
         var damage = new org.agentkanban.store.StoreUnavailableException(
             org.agentkanban.store.StoreUnavailableException.Cause.CORRUPT,
             "quick_check of board '" + slug + "' failed: " + String.join("; ", check.problems()), null);
-        rt.health.failed(damage, clock.now());
+        rt.health.failed(damage, clock.now(), false);
         boardDamaged(slug, damage);
         return;
       }
       rt.maintenance = new BoardMaintenance(slug, files, clock.now());
+    } else {
+      runtimes.put(slug, rt);
+      unopened.remove(slug);
+      damagedUnopened.remove(slug);
     }
     gaveUp.remove(slug);
     if (rt.dispatching()) {
@@ -246,8 +303,47 @@ public final class Gateway implements ApiContext, AutoCloseable {
     }
   }
 
+  /** Remembers why a board could not be opened, for health and the API; logs each new cause once. */
+  private void notOpened(String slug, org.agentkanban.store.StoreUnavailableException e) {
+    org.agentkanban.gateway.BoardHealth h = unopened.computeIfAbsent(slug, s -> new org.agentkanban.gateway.BoardHealth());
+    String before = h.cause();
+    h.failed(e, clock.now(), true);
+    if (!e.getMessage().equals(before)) {
+      LOG.error("board '{}' cannot be opened: {}{}", slug, e.getMessage(),
+          e.reason().isTransient() ? "; retrying every second" : "");
+    }
+  }
+
+  /** Per-board meters, registered once per slug and read through the board's current runtime. */
+  private void registerBoardMetrics(String slug) {
+    if (!meteredBoards.add(slug)) {
+      return;
+    }
+    io.micrometer.core.instrument.FunctionCounter.builder("kanban_dispatch_passes", this, g -> g.passesOf(slug))
+        .tag("board", slug).description("dispatcher passes (ticks) begun on the board").register(registry);
+    Gauge.builder("kanban_board_wal_bytes", this, g -> g.walBytes(slug)).tag("board", slug)
+        .description("size of the board's -wal file").register(registry);
+    Gauge.builder("kanban_board_wal_high_water_bytes", this, g -> g.maintenanceFigure(slug, BoardMaintenance::walHighWater))
+        .tag("board", slug).description("largest -wal seen by the gateway's checkpoint watch").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("kanban_checkpoints", this,
+            g -> g.maintenanceFigure(slug, BoardMaintenance::checkpoints))
+        .tag("board", slug).description("PASSIVE checkpoints the gateway ran on the board").register(registry);
+  }
+
+  private double passesOf(String slug) {
+    BoardRuntime rt = runtimes.get(slug);
+    return rt == null || rt.dispatcher() == null ? 0 : rt.dispatcher().passes();
+  }
+
+  private double maintenanceFigure(String slug, java.util.function.ToLongFunction<BoardMaintenance> figure) {
+    BoardRuntime rt = runtimes.get(slug);
+    BoardMaintenance m = rt == null ? null : rt.maintenance;
+    return m == null ? 0 : figure.applyAsLong(m);
+  }
+
   private void startDispatcher(BoardRuntime rt) {
     String slug = rt.slug;
+    registerBoardMetrics(slug);
     Path defaultWorkdir = boards.defaultWorkdir(slug);
     rt.startDispatcher(new Dispatcher.Wiring(slug, rt.service, rt.service.dispatch(), supervisor, launcher,
         new Workspaces(home.workspacesDir(slug), defaultWorkdir), new RunLogs(home.logsDir(slug)), config,
@@ -258,13 +354,13 @@ public final class Gateway implements ApiContext, AutoCloseable {
       d.reportHealthTo(new Dispatcher.HealthReporter() {
         @Override
         public void succeeded() {
-          rt.health.succeeded(clock.now());
+          rt.health.succeeded(clock.now(), false);
         }
 
         @Override
         public long failed(RuntimeException e) {
-          long wait = rt.health.failed(e, clock.now());
-          if (wait < 0) {
+          long wait = rt.health.failed(e, clock.now(), false);
+          if (wait < 0 && org.agentkanban.gateway.BoardHealth.isDamage(e)) {
             boardDamaged(rt.slug, e);
           }
           return wait;
@@ -290,9 +386,9 @@ public final class Gateway implements ApiContext, AutoCloseable {
     for (BoardRuntime rt : runtimes.values()) {
       try {
         rt.pollForOutsideChanges();
-        rt.health.succeeded(clock.now());
+        rt.health.succeeded(clock.now(), false);
       } catch (KanbanException e) {
-        reportFailure(rt, e);
+        reportFailure(rt, e, false);
       } catch (RuntimeException e) {
         LOG.warn("watching board '{}' failed", rt.slug, e);
       }
@@ -341,15 +437,15 @@ public final class Gateway implements ApiContext, AutoCloseable {
               m.backup(g, clock.now(), boards.recovery().orElseThrow(), boards.target(rt.slug));
             } catch (RuntimeException e) {
               LOG.warn("scheduled backup of board '{}' failed: {}", rt.slug, e.getMessage());
-              reportFailure(rt, e);
+              reportFailure(rt, e, true);
             } finally {
               backupsRunning.remove(rt.slug);
             }
           });
         }
-        rt.health.succeeded(now);
+        rt.health.succeeded(now, false);
       } catch (RuntimeException e) {
-        reportFailure(rt, e);
+        reportFailure(rt, e, true);
       }
     }
   }
@@ -409,17 +505,34 @@ public final class Gateway implements ApiContext, AutoCloseable {
   }
 
   /** Feeds a failure to the board's health; damage starts a recovery. */
-  void reportFailure(BoardRuntime rt, RuntimeException e) {
-    long wait = rt.health.failed(e, clock.now());
-    if (wait < 0) {
+  void reportFailure(BoardRuntime rt, RuntimeException e, boolean writing) {
+    long wait = rt.health.failed(e, clock.now(), writing);
+    if (wait < 0 && org.agentkanban.gateway.BoardHealth.isDamage(e)) {
       boardDamaged(rt.slug, e);
     }
   }
 
-  private void warnIfNetworkFileSystem(String slug) {
-    org.agentkanban.store.sqlite.SqliteEnvironment.mountOf(home.boardDir(slug)).filter(m -> m.isNetwork()).ifPresent(m ->
-        LOG.error("board '{}' is on a network file system ({} at {}): SQLite's WAL needs one host's shared memory "
-            + "and can be corrupted there; move $KANBAN_HOME to a local disk", slug, m.type(), m.mountPoint()));
+  /**
+   * A board on a network file system is refused: SQLite's WAL needs one host's shared memory and
+   * locks, which NFS, SMB, 9p, virtiofs and FUSE file systems do not give. With {@code --force} it
+   * is served anyway, with an error in the log and a warning in its health.
+   *
+   * @return the warning to show in health, or null for a local file system
+   */
+  private String checkFileSystem(String slug) {
+    var network = options.mounts().mountOf(home.boardDir(slug)).filter(SqliteEnvironment.Mount::isNetwork);
+    if (network.isEmpty()) {
+      return null;
+    }
+    SqliteEnvironment.Mount m = network.get();
+    String risk = "board '" + slug + "' is on a network file system (" + m.type() + " at " + m.mountPoint()
+        + "): SQLite's WAL needs one host's shared memory and locks and can be corrupted there";
+    if (!options.allowNetworkFileSystem()) {
+      throw new org.agentkanban.store.StoreUnavailableException(org.agentkanban.store.StoreUnavailableException.Cause.UNUSABLE,
+          risk + "; move $KANBAN_HOME to a local disk, or start the gateway with --force to serve it anyway", null);
+    }
+    LOG.error("{}; served anyway because of --force. Keep every process that uses it on this host", risk);
+    return risk + "; served anyway because of --force";
   }
 
   /**
@@ -457,7 +570,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
       if (rt != null) {
         rt.health.gaveUp(why);
       } else {
-        unopened.computeIfPresent(slug, (k, u) -> new Unopened(u.cause(), why, u.fileStamp()));
+        damagedUnopened.computeIfPresent(slug, (k, u) -> new Unopened(u.cause(), why, u.fileStamp()));
       }
       return;
     }
@@ -624,7 +737,7 @@ public final class Gateway implements ApiContext, AutoCloseable {
     if (recovering.contains(slug)) {
       throw KanbanException.unavailable("board '" + slug + "' is being restored from a backup; try again in a moment", null);
     }
-    Unopened damaged = unopened.get(slug);
+    Unopened damaged = damagedUnopened.get(slug);
     if (damaged != null && !runtimes.containsKey(slug)) {
       throw KanbanException.unavailable("board '" + slug + "' is unavailable: " + damaged.cause() + "; "
           + damaged.action(), null);
@@ -633,6 +746,11 @@ public final class Gateway implements ApiContext, AutoCloseable {
     if (rt != null && rt.health.state() == org.agentkanban.gateway.BoardHealth.State.UNAVAILABLE) {
       throw KanbanException.unavailable("board '" + slug + "' is unavailable: " + rt.health.cause() + "; "
           + rt.health.action(), null);
+    }
+    org.agentkanban.gateway.BoardHealth failedOpen = unopened.get(slug);
+    if (rt == null && failedOpen != null) {
+      throw KanbanException.unavailable("board '" + slug + "' cannot be opened: " + failedOpen.cause()
+          + " (" + failedOpen.action() + ")", null);
     }
     if (rt == null) {
       if (!boards.exists(slug) && !slug.equals(BoardSlug.DEFAULT)) {
@@ -671,9 +789,18 @@ public final class Gateway implements ApiContext, AutoCloseable {
         overall = "degraded";
       }
       list.add(new BoardHealth(rt.slug, status, rt.dispatching(), rt.health.cause(), rt.health.action(),
-          supervisor.liveCount(rt.slug), walBytes(rt.slug)));
+          supervisor.liveCount(rt.slug), walBytes(rt.slug), rt.warning));
     }
-    for (var e : unopened.entrySet()) {
+    unopened.forEach((slug, h) -> {
+      if (!runtimes.containsKey(slug) && !recovering.contains(slug)) {
+        list.add(new BoardHealth(slug, h.state().wire(), false, "cannot be opened: " + h.cause(), h.action(),
+            supervisor.liveCount(slug), walBytes(slug)));
+      }
+    });
+    if (list.size() > runtimes.size()) {
+      overall = "degraded";
+    }
+    for (var e : damagedUnopened.entrySet()) {
       if (!runtimes.containsKey(e.getKey()) && !recovering.contains(e.getKey())) {
         overall = "degraded";
         list.add(new BoardHealth(e.getKey(), org.agentkanban.gateway.BoardHealth.State.UNAVAILABLE.wire(), false,

@@ -17,4 +17,10 @@ public interface BoardListener {
    * schedule): if a worker process still runs it, it must be stopped.
    */
   default void runClosedUnderWorker(String taskId, Run closedRun) {}
+
+  /**
+   * A write could not be committed because the board's storage failed (busy, a full or read-only
+   * disk, damage): the gateway's board health hears of it even when the writer was an API client.
+   */
+  default void writeFailed(org.agentkanban.store.StoreUnavailableException e) {}
 }

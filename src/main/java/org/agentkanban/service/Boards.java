@@ -218,15 +218,33 @@ public final class Boards {
     return info(slug, currentOrDefault());
   }
 
+  /**
+   * Where the stores this process already holds open are found (the gateway's boards): listing or
+   * showing such a board then reads through that store instead of opening a second connection —
+   * one writer connection per board per process.
+   */
+  public void useOpenStores(java.util.function.Function<String, BoardStore> lookup) {
+    this.openStores = lookup == null ? s -> null : lookup;
+  }
+
+  private volatile java.util.function.Function<String, BoardStore> openStores = s -> null;
+
   private BoardInfo info(String slug, String current) {
     BoardConfig c = BoardConfig.read(home.boardYaml(slug));
     Map<org.agentkanban.domain.Status, Integer> counts = Map.of();
-    if (exists(slug)) {
+    BoardStore open = openStores.apply(slug);
+    if (open != null) {
+      try {
+        counts = open.read(tx -> tx.taskCountByStatus());
+      } catch (org.agentkanban.store.StoreUnavailableException e) {
+        // shown without counts; its health says why
+      }
+    } else if (exists(slug)) {
       try (BoardStore store = stores.open(target(slug), false)) {
         counts = store.read(tx -> tx.taskCountByStatus());
       } catch (org.agentkanban.store.StoreUnavailableException e) {
-        // A damaged or busy board is still listed (without counts): 'kanban doctor' says what is wrong.
-        counts = Map.of();
+        // One board that cannot be read (a read-only or failing disk) must not hide the others:
+        // listed without counts; opening it (or 'kanban doctor') says why.
       }
     }
     return new BoardInfo(slug, c.name() == null ? slug : c.name(), c.description(), home.boardDir(slug),

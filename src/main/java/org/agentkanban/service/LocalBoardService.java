@@ -85,16 +85,22 @@ public final class LocalBoardService implements BoardService {
   @SuppressWarnings("unchecked")
   <T> T write(Actor actor, Function<Change, T> work) {
     List<Runnable> afterCommit = new ArrayList<>();
-    Object result = store.write(tx -> {
-      Change c = new Change(tx, clock.now(), actor, board, afterCommit, listener);
-      try {
-        return work.apply(c);
-      } catch (Change.StaleWrite stale) {
-        // Nothing was written before the fence check: commit only the record of the rejection.
-        tx.eventAppend(stale.event);
-        return stale;
-      }
-    });
+    Object result;
+    try {
+      result = store.write(tx -> {
+        Change c = new Change(tx, clock.now(), actor, board, afterCommit, listener);
+        try {
+          return work.apply(c);
+        } catch (Change.StaleWrite stale) {
+          // Nothing was written before the fence check: commit only the record of the rejection.
+          tx.eventAppend(stale.event);
+          return stale;
+        }
+      });
+    } catch (org.agentkanban.store.StoreUnavailableException e) {
+      listener.writeFailed(e);
+      throw e;
+    }
     if (result instanceof Change.StaleWrite stale) {
       listener.changed();
       throw KanbanException.conflict(stale.getMessage());

@@ -67,6 +67,8 @@ final class GatewayHarness implements AutoCloseable {
     Clock clock = Clock.SYSTEM;
     boolean api;
     boolean manualDispatch;
+    boolean allowNetworkFileSystem;
+    Gateway.MountLookup mounts;
     final Map<String, String> env = new HashMap<>();
 
     Setup(Path home, String config) {
@@ -98,6 +100,18 @@ final class GatewayHarness implements AutoCloseable {
 
     Setup manualDispatch() {
       this.manualDispatch = true;
+      return this;
+    }
+
+    /** Where the gateway reads mount types from, instead of /proc/self/mountinfo. */
+    Setup mounts(Gateway.MountLookup lookup) {
+      this.mounts = lookup;
+      return this;
+    }
+
+    /** {@code --force}: serve boards on a network file system anyway. */
+    Setup allowNetworkFileSystem() {
+      this.allowNetworkFileSystem = true;
       return this;
     }
 
@@ -134,8 +148,12 @@ final class GatewayHarness implements AutoCloseable {
       };
     };
     String launcher = s.api ? KanbanCli.launcherDir().toString() : null;
-    this.gateway = new Gateway(new KanbanHome(home), boards, env, s.clock,
-        new Gateway.Options("127.0.0.1", 0, launcher, s.control, s.manualDispatch), starter);
+    Gateway.Options options = new Gateway.Options("127.0.0.1", 0, launcher, s.control, s.manualDispatch)
+        .allowingNetworkFileSystem(s.allowNetworkFileSystem);
+    if (s.mounts != null) {
+      options = options.withMounts(s.mounts);
+    }
+    this.gateway = new Gateway(new KanbanHome(home), boards, env, s.clock, options, starter);
     gateway.start();
   }
 

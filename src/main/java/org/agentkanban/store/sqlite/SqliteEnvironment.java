@@ -110,26 +110,34 @@ public final class SqliteEnvironment {
     } catch (IOException e) {
       target = path.toAbsolutePath().normalize();
     }
-    Mount best = null;
     try {
-      for (String line : Files.readAllLines(mountinfo, StandardCharsets.UTF_8)) {
-        // id parent major:minor root mountpoint options... - type source superoptions
-        String[] halves = line.split(" - ", 2);
-        if (halves.length < 2) {
-          continue;
-        }
-        String[] left = halves[0].split(" ");
-        String[] right = halves[1].split(" ");
-        if (left.length < 5 || right.length < 2) {
-          continue;
-        }
-        String mountPoint = unescape(left[4]);
-        if (target.startsWith(mountPoint) && (best == null || mountPoint.length() >= best.mountPoint().length())) {
-          best = new Mount(mountPoint, right[0], right[1]);
-        }
-      }
+      return mountOf(target, Files.readAllLines(mountinfo, StandardCharsets.UTF_8));
     } catch (IOException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * The mount holding {@code target} (an absolute, real path) according to the lines of a
+   * mountinfo table: the longest mount point that contains it.
+   */
+  public static Optional<Mount> mountOf(Path target, List<String> mountinfo) {
+    Mount best = null;
+    for (String line : mountinfo) {
+      // id parent major:minor root mountpoint options... - type source superoptions
+      String[] halves = line.split(" - ", 2);
+      if (halves.length < 2) {
+        continue;
+      }
+      String[] left = halves[0].split(" ");
+      String[] right = halves[1].split(" ");
+      if (left.length < 5 || right.length < 2) {
+        continue;
+      }
+      String mountPoint = unescape(left[4]);
+      if (target.startsWith(mountPoint) && (best == null || mountPoint.length() >= best.mountPoint().length())) {
+        best = new Mount(mountPoint, right[0], right[1]);
+      }
     }
     return Optional.ofNullable(best);
   }

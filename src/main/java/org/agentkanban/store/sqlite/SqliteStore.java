@@ -178,8 +178,27 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
   private Statements writer() throws SQLException {
     if (writer == null) {
       writer = new Statements(connect());
+      WRITERS.computeIfAbsent(dbPath, p -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     }
     return writer;
+  }
+
+  private void closeWriter() {
+    if (writer != null) {
+      writer.close();
+      writer = null;
+      WRITERS.get(dbPath).decrementAndGet();
+    }
+  }
+
+  /** Writer connections open in this process, per database file: the rule is one per board. */
+  private static final java.util.Map<Path, java.util.concurrent.atomic.AtomicInteger> WRITERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** How many writer connections this process holds open on a board database right now. */
+  public static int writerConnections(Path dbPath) {
+    var n = WRITERS.get(dbPath.toAbsolutePath().normalize());
+    return n == null ? 0 : n.get();
   }
 
   private Connection connect() throws SQLException {
@@ -213,12 +232,29 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
         throw e;
       }
     } catch (SQLException e) {
+      discardWriterAfter(e);
       throw translated(e);
     } catch (SqliteTx.SqlFailure e) {
+      discardWriterAfter(e.getCause());
       throw translated(e.getCause());
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /**
+   * After a failed write (a full or read-only disk, an I/O error) the writer connection is
+   * replaced: sqlite-jdbc may have finalized a cached statement (a failed COMMIT leaves "statement
+   * is not executing" behind, and the transaction open), and a writer stuck inside a transaction
+   * would refuse every later write ("cannot start a transaction within a transaction") long after
+   * the disk has room again. Closing the connection ends any transaction it still had; the next
+   * write opens a fresh one. A constraint violation is our own business and keeps the connection.
+   */
+  private void discardWriterAfter(SQLException e) {
+    if (SqliteErrors.isConstraint(e)) {
+      return;
+    }
+    closeWriter();
   }
 
   @Override
@@ -360,8 +396,9 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
     Integrity verdict = check(target, "integrity_check");
     if (!verdict.ok()) {
       deleteQuietly(target);
-      throw new StoreUnavailableException(Cause.CORRUPT, "the backup of " + dbPath + " failed verification: "
-          + String.join("; ", verdict.problems()), null);
+      // The copy is bad, not (as far as anyone knows) the live board: never a reason to restore it.
+      throw new StoreUnavailableException(Cause.IO, "the backup of " + dbPath + " failed verification ("
+          + String.join("; ", verdict.problems()) + "); the board itself is not affected", null);
     }
     long bytes;
     try {
@@ -452,6 +489,7 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
         return new Checkpoint(rs.getInt(1) != 0, rs.getLong(2), rs.getLong(3));
       }
     } catch (SQLException e) {
+      discardWriterAfter(e);
       throw translated(e);
     } finally {
       writeLock.unlock();
@@ -527,10 +565,7 @@ public final class SqliteStore implements BoardStore, org.agentkanban.store.Chan
     }
     writeLock.lock();
     try {
-      if (writer != null) {
-        writer.close();
-        writer = null;
-      }
+      closeWriter();
     } finally {
       writeLock.unlock();
     }
