@@ -229,8 +229,9 @@ class DependencyTest extends BoardTestBase {
   // ---- a running or reviewed task that gained an unfinished parent ------------------------------
 
   /** A running child that was linked under an unfinished parent while it ran. */
+  /** Claimed by a person: a tick releases an expired manual lease (gateway claims are the dispatcher's). */
   private Claim runningChildOf(String parent, String child) {
-    Claim c = claim(child);
+    Claim c = board.claim(child, LEASE, ALICE);
     board.link(parent, child, ALICE);
     assertThat(status(child)).isEqualTo(Status.RUNNING);
     return c;
