@@ -42,6 +42,14 @@ final class BoardMaintenance {
   private FileBackups.Backup lastBackup;
   private volatile long checkpoints;
   private boolean walSeen;
+  private String probedStamp;
+  private long lastDescriptorScanAt = Long.MIN_VALUE / 2;
+
+  /**
+   * While the {@code -wal} is where it belongs, the process's descriptors are read no more often
+   * than this (a deleted and recreated WAL is the only case the stat misses).
+   */
+  static final long DESCRIPTOR_SCAN_MS = 30_000;
 
   BoardMaintenance(String slug, FileBackups files, long now) {
     this.slug = slug;
@@ -64,9 +72,16 @@ final class BoardMaintenance {
    * nothing). SQLite never deletes the WAL while a connection is open, so someone else did. Where
    * {@code /proc} is missing: the -wal was seen before and is gone from the directory now.
    */
-  boolean walDeleted() {
+  boolean walDeleted(long now) {
     java.nio.file.Path db = files.databaseFile();
     java.nio.file.Path wal = db.resolveSibling(db.getFileName() + "-wal");
+    // A stat first: SQLite keeps the -wal while a connection is open, so a present one is the
+    // normal case and the descriptors need not be read every second for every board.
+    if (java.nio.file.Files.exists(wal) && now - lastDescriptorScanAt < DESCRIPTOR_SCAN_MS) {
+      walSeen = true;
+      return false;
+    }
+    lastDescriptorScanAt = now;
     java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
     if (java.nio.file.Files.isDirectory(fds)) {
       String deleted = wal + " (deleted)";
@@ -93,9 +108,34 @@ final class BoardMaintenance {
     return walSeen;
   }
 
-  /** See {@link FileBackups#probe()}. */
+  /**
+   * See {@link FileBackups#probe()}; only when the database file changed since the last probe
+   * (size, modification and change time, inode: a stat). Damage is written to the file, so it
+   * changes them; an idle board's file does not change, and is not opened again every second.
+   */
   void probe() {
+    String stamp = fileStamp(files.databaseFile());
+    if (stamp != null && stamp.equals(probedStamp)) {
+      return;
+    }
     files.probe();
+    probedStamp = stamp;
+  }
+
+  private static String fileStamp(java.nio.file.Path file) {
+    try {
+      var a = java.nio.file.Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino");
+      return a.get("size") + "/" + a.get("lastModifiedTime") + "/" + a.get("ctime") + "/" + a.get("ino");
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      try {
+        var a = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        return a.size() + "/" + a.lastModifiedTime();
+      } catch (java.io.IOException io) {
+        return null;
+      }
+    } catch (java.io.IOException e) {
+      return null; // gone or unreadable: probe, and let SQLite say what is wrong
+    }
   }
 
   /** A PASSIVE checkpoint now, whatever the schedule (after the WAL was deleted under the gateway). */

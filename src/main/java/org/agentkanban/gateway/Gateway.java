@@ -422,12 +422,12 @@ public final class Gateway implements ApiContext, AutoCloseable {
         continue;
       }
       try {
-        if (m.walDeleted()) {
+        if (m.walDeleted(now)) {
           walDeleted(rt);
           continue;
         }
-        // A fresh connection reads the header and schema from the file: damage the board's own
-        // connections do not see yet (their pages are cached) is found within a second.
+        // A fresh connection reads the header and schema from the file whenever it changed: damage
+        // the board's own connections do not see yet (their pages are cached) is found within a second.
         m.probe();
         m.maybeCheckpoint(g, now);
         // The board is read only once the interval has passed: an idle gateway reads nothing each second.

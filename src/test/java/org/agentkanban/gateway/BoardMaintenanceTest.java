@@ -52,4 +52,75 @@ class BoardMaintenanceTest {
     lastEventId = 7;
     assertThat(m.backupDue(g, START + g.backupIntervalMs(), board)).isTrue();
   }
+
+  /** Counts probes; everything else is out of this test's scope. */
+  private static final class ProbeCounter implements org.agentkanban.store.FileBackups {
+    final java.nio.file.Path db;
+    int probes;
+
+    ProbeCounter(java.nio.file.Path db) {
+      this.db = db;
+    }
+
+    @Override public void probe() {
+      probes++;
+    }
+
+    @Override public java.nio.file.Path databaseFile() {
+      return db;
+    }
+
+    @Override public Backup backupTo(java.nio.file.Path target, long now) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override public long copyAsIsTo(java.nio.file.Path target) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override public Integrity quickCheck() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override public Integrity integrityCheck() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override public Checkpoint checkpointPassive() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override public long walBytes() {
+      return 0;
+    }
+
+    @Override public String journalMode() {
+      return "wal";
+    }
+
+    @Override public void reindex() {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** The per-second damage probe opens a connection only when the database file changed (a stat). */
+  @Test
+  void theProbeRunsOnlyWhenTheDatabaseFileChanged(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path db = dir.resolve("board.db"); // a plain file: nothing here holds a connection to it
+    java.nio.file.Files.write(db, new byte[4096]);
+    ProbeCounter files = new ProbeCounter(db);
+    BoardMaintenance probed = new BoardMaintenance("b", files, START);
+
+    for (int i = 0; i < 5; i++) {
+      probed.probe();
+    }
+    assertThat(files.probes).isEqualTo(1);
+
+    try (var out = java.nio.channels.FileChannel.open(db, java.nio.file.StandardOpenOption.WRITE)) {
+      out.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), 5); // same size, new change time
+    }
+    probed.probe();
+    probed.probe();
+    assertThat(files.probes).isEqualTo(2);
+  }
 }
