@@ -42,7 +42,7 @@ public record GatewaySettings(
   /** A few seconds: the reclaim phase is also driven by events, this only catches what no event reports. */
   public static final long SAFETY_TICK_MS_DEFAULT = 5_000;
   /** Sub-second, so a CLI write without a gateway round trip is noticed quickly; a stat-cheap query. */
-  public static final long POLL_INTERVAL_MS_DEFAULT = 100;
+  public static final long POLL_INTERVAL_MS_DEFAULT = 250;
   /** Renewed every safety tick while the worker process lives, so it only matters when the gateway is gone. */
   public static final long LEASE_TTL_MS_DEFAULT = 2 * 60_000;
   public static final long STOP_GRACE_MS_DEFAULT = 10_000;
