@@ -39,7 +39,7 @@ final class LiveWorkers {
     try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"),
         p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
       for (Path proc : procs) {
-        Map<String, String> env = environ(proc.resolve("environ"));
+        Map<String, String> env = org.agentkanban.gateway.WorkerProcesses.kanbanEnvironment(proc.resolve("environ"));
         String task = env.get("KANBAN_TASK");
         String run = env.get("KANBAN_RUN");
         String h = env.get("KANBAN_HOME");
@@ -84,20 +84,5 @@ final class LiveWorkers {
     } catch (IOException | RuntimeException e) {
       return true;
     }
-  }
-
-  private static Map<String, String> environ(Path file) {
-    Map<String, String> env = new HashMap<>();
-    try {
-      for (String kv : new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\0")) {
-        int eq = kv.indexOf('=');
-        if (eq > 0 && kv.startsWith("KANBAN_")) {
-          env.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-      }
-    } catch (IOException | SecurityException e) {
-      return env;
-    }
-    return env;
   }
 }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code KANBAN_HOME}, {@code KANBAN_BOARD}, {@code KANBAN_RUN} and {@code KANBAN_EXIT_FILE} in
  * {@code /proc/<pid>/environ} (readable for our own user's processes only).
  */
-final class WorkerProcesses {
+public final class WorkerProcesses {
   /** A live process of the run's worker tree; the session leader (the launch wrapper) if it lives. */
   record Found(WorkerIdentity identity, String workspace) {}
 
@@ -31,7 +31,7 @@ final class WorkerProcesses {
     try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"),
         p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
       for (Path proc : procs) {
-        Map<String, String> env = environ(proc.resolve("environ"));
+        Map<String, String> env = kanbanEnvironment(proc.resolve("environ"));
         if (!root.equals(env.get("KANBAN_HOME")) || !board.equals(env.get("KANBAN_BOARD"))
             || !run.equals(env.get("KANBAN_RUN")) || !env.containsKey("KANBAN_EXIT_FILE")) {
           continue;
@@ -55,7 +55,8 @@ final class WorkerProcesses {
     return Optional.ofNullable(best);
   }
 
-  private static Map<String, String> environ(Path file) {
+  /** The {@code KANBAN_*} variables of {@code /proc/<pid>/environ}; empty when it cannot be read. */
+  public static Map<String, String> kanbanEnvironment(Path file) {
     Map<String, String> env = new HashMap<>();
     try {
       for (String kv : new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\0")) {
